@@ -1,0 +1,1 @@
+"""Spec -> model -> render -> package: turns the YAML specs in ``mappings/`` into iFlow packages."""

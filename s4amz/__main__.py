@@ -1,0 +1,3 @@
+from s4amz.cli import main
+
+raise SystemExit(main())
