@@ -1,0 +1,81 @@
+"""What a mock received: every request with its response status, in arrival order."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class RecordedRequest:
+    """One request as the mock saw it."""
+
+    seq: int
+    time: float
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]
+    body: bytes
+    status: int | None = None
+    fault: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form served by ``/__mock__/requests``; binary bodies are base64."""
+        try:
+            body: str = self.body.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            body = base64.b64encode(self.body).decode("ascii")
+            encoding = "base64"
+        return {
+            "seq": self.seq,
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query_string": self.query_string,
+            "headers": self.headers,
+            "body": body,
+            "body_encoding": encoding,
+            "status": self.status,
+            "fault": self.fault,
+            **({"extra": self.extra} if self.extra else {}),
+        }
+
+
+class Journal:
+    """Thread-safe, append-only list of recorded requests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[RecordedRequest] = []
+        self._seq = 0
+
+    def record(self, method: str, path: str, query_string: str, headers: dict[str, str],
+               body: bytes) -> RecordedRequest:
+        """Append a request and return its entry (the caller fills in the status later)."""
+        with self._lock:
+            self._seq += 1
+            entry = RecordedRequest(self._seq, time.time(), method, path, query_string, headers, body)
+            self._entries.append(entry)
+            return entry
+
+    def entries(self, method: str | None = None, path_contains: str | None = None,
+                since: int = 0) -> list[RecordedRequest]:
+        """Entries filtered by method, a path substring and a minimum sequence number."""
+        with self._lock:
+            return [
+                e for e in self._entries
+                if e.seq > since
+                and (method is None or e.method == method.upper())
+                and (path_contains is None or path_contains in e.path)
+            ]
+
+    def clear(self) -> None:
+        """Forget everything (sequence numbers keep counting so clients never see a reused one)."""
+        with self._lock:
+            self._entries.clear()
