@@ -1,0 +1,5 @@
+package com.sap.it.api;
+
+/** Marker for every public API that {@link ITApiFactory} hands out. */
+public interface ITApi {
+}
