@@ -1,0 +1,1 @@
+"""JSON Schemas of the spec files (YAML), packaged with the generator."""
