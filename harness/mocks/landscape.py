@@ -40,6 +40,8 @@ class Landscape:
         for server in self.servers.values():
             server.stop()
         self.servers.clear()
+        for service in self.services.values():
+            service.close()
 
 
 def create_service(name: str, settings: dict[str, Any]) -> MockService:

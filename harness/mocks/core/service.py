@@ -96,6 +96,13 @@ class MockService:
         """The answer for an unknown path; override for the service's format."""
         return json_response({"error": f"no such resource: {request.method} {request.path}"}, status=404)
 
+    def method_not_allowed(self, request: Request) -> Response:
+        """The answer for a known path with another method; override for the service's format."""
+        return json_response({"error": f"method {request.method} not allowed"}, status=405)
+
+    def close(self) -> None:
+        """Release background resources (worker threads); the landscape calls it on stop."""
+
     # --- WSGI ------------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
@@ -133,8 +140,7 @@ class MockService:
             with self.lock:
                 response = endpoint(request, **values)
         except (NotFound, MethodNotAllowed) as exc:
-            response = self.not_found(request) if isinstance(exc, NotFound) else \
-                json_response({"error": f"method {request.method} not allowed"}, status=405)
+            response = self.not_found(request) if isinstance(exc, NotFound) else self.method_not_allowed(request)
         except ServiceError as exc:
             response = exc.response()
         entry.status = response.status_code
