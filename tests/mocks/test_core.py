@@ -107,3 +107,20 @@ def test_bad_fault_rule_over_http_is_a_400(echo):
     _, url = echo
     response = requests.post(url + "/__mock__/faults", json={"status": 99})
     assert response.status_code == 400 and "400..599" in response.json()["error"]
+
+
+def test_journal_redacts_credentials_in_headers_and_token_bodies(echo):
+    _, url = echo
+    requests.post(url + "/hello", headers={"Authorization": "Basic dXNlcjpzZWNyZXQ=",
+                                           "x-amz-access-token": "Atza|token"},
+                  data={"grant_type": "refresh_token", "refresh_token": "Atzr|r", "client_secret": "s3"})
+    requests.post(url + "/hello", json={"client_secret": "s3", "keep": "visible"},
+                  headers={"X-CSRF-Token": "Fetch"})
+    first, second = requests.get(url + "/__mock__/requests").json()
+    headers = {k.lower(): v for k, v in first["headers"].items()}
+    assert headers["authorization"] == "Basic ***"
+    assert headers["x-amz-access-token"] == "***"
+    assert "grant_type=refresh_token" in first["body"]
+    assert "Atzr" not in first["body"] and "s3" not in first["body"]
+    assert second["body"] == '{"client_secret": "***", "keep": "visible"}'
+    assert {k.lower(): v for k, v in second["headers"].items()}["x-csrf-token"] == "Fetch"

@@ -3,10 +3,38 @@
 from __future__ import annotations
 
 import base64
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+# Headers whose values are credentials: the journal keeps only the scheme ("Basic ***").
+SECRET_HEADERS = {"authorization", "proxy-authorization", "x-amz-access-token", "cookie",
+                  "x-csrf-token", "x-api-access-key"}
+# Form or JSON body fields that carry secrets (token requests).
+SECRET_FIELDS = {"client_secret", "refresh_token", "password", "access_token", "code",
+                 "client_assertion"}
+_JSON_SECRET = re.compile(r'("(?:%s)"\s*:\s*)"[^"]*"' % "|".join(sorted(SECRET_FIELDS)))
+
+
+def redact_header(name: str, value: str) -> str:
+    """A header value fit for a log: credentials replaced, the auth scheme kept."""
+    if name.lower() not in SECRET_HEADERS or value.lower() == "fetch":
+        return value
+    scheme, _, rest = value.partition(" ")
+    return f"{scheme} ***" if rest and name.lower().endswith("authorization") else "***"
+
+
+def redact_body(body: str, content_type: str) -> str:
+    """A body fit for a log: secret form or JSON fields replaced."""
+    if "application/x-www-form-urlencoded" in content_type:
+        pairs = parse_qsl(body, keep_blank_values=True)
+        return urlencode([(k, "***" if k in SECRET_FIELDS else v) for k, v in pairs])
+    if "json" in content_type:
+        return _JSON_SECRET.sub(r'\1"***"', body)
+    return body
 
 
 @dataclass
@@ -25,9 +53,10 @@ class RecordedRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """JSON form served by ``/__mock__/requests``; binary bodies are base64."""
+        """JSON form served by ``/__mock__/requests``: secrets redacted, binary bodies base64."""
+        content_type = next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
         try:
-            body: str = self.body.decode("utf-8")
+            body: str = redact_body(self.body.decode("utf-8"), content_type)
             encoding = "utf-8"
         except UnicodeDecodeError:
             body = base64.b64encode(self.body).decode("ascii")
@@ -38,7 +67,7 @@ class RecordedRequest:
             "method": self.method,
             "path": self.path,
             "query_string": self.query_string,
-            "headers": self.headers,
+            "headers": {k: redact_header(k, v) for k, v in self.headers.items()},
             "body": body,
             "body_encoding": encoding,
             "status": self.status,
