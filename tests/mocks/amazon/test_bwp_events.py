@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import CREATE_ORDER, TARGET, order_input
+from amazon_support import CREATE_ORDER, TARGET, order_input
 
 RESOURCE = re.compile(rf"^businessProduct/{TARGET}/order/322-[A-Z0-9]{{4}}-[A-Z0-9]{{6}}/delivery/PKG-[A-Z0-9]+$")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from conftest import BWP_CLIENT, CREATE_ORDER, TARGET, GraphQL, order_input
+from amazon_support import BWP_CLIENT, CREATE_ORDER, TARGET, GraphQL, order_input
 
 ORDER_BY_ALIAS = """
 query($alias: String!) {

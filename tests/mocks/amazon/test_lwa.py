@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from conftest import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
+from amazon_support import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 
 TOKEN = "/auth/o2/token"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from conftest import CLIENT_ID, CLIENT_SECRET
+from amazon_support import CLIENT_ID, CLIENT_SECRET
 
 SUMMARIES = "/fba/inventory/v1/summaries?granularityType=Marketplace&granularityId=ATVPDKIKX0DER&marketplaceIds=ATVPDKIKX0DER"
 
