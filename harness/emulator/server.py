@@ -9,8 +9,10 @@ In process (tests, benchmarks)::
     Emulator.create(db, runtime=lambda store: Runtime(state_dir, store))
 
 From an environment (``s4amz emulator serve|start``): :func:`from_environment` reads the
-``emulator:`` and ``tenant:`` sections and seeds security material and value mappings.
-A runtime (the interpreter of deployed iFlows) is attached with ``runtime=``.
+``emulator:`` and ``tenant:`` sections, seeds security material and value mappings and attaches the
+flow runtime configured under ``emulator.runtime`` (``time_scale``, ``jms_max_retries``,
+``state_dir``; ``enabled: false`` runs the API alone). A runtime is attached in process with
+``runtime=`` (a runtime, or a factory such as :func:`runtime_factory`).
 """
 
 from __future__ import annotations
@@ -139,9 +141,9 @@ class Emulator:
             self._server.stop()
             self._server = None
         self.worker.close()
-        stop = getattr(self.runtime, "stop", None)
+        stop = getattr(self.runtime, "close", None) or getattr(self.runtime, "stop", None)
         if callable(stop):
-            stop()
+            stop()              # consumers and timers end; queued messages stay in the runtime's SQLite
         self.store.close()
 
     def __enter__(self) -> "Emulator":
@@ -174,13 +176,48 @@ def options_from_environment(env: Environment, db_path: Path | None = None) -> E
                            csrf_with_bearer=bool(env.get("emulator.csrf_with_bearer", False)), settings=settings)
 
 
+def runtime_factory(state: Path, *, time_scale: float = 1.0, jms_max_retries: int = 10) -> Callable[[Store], FlowRuntime]:
+    """A factory attaching the interpreter of deployed iFlows, its state (JMS queues, data stores,
+    variables) kept under ``state``; the script host starts on the first script step."""
+
+    def make(store: Store) -> FlowRuntime:
+        from harness.emulator.runtime import Runtime
+
+        return Runtime(state, store, time_scale=time_scale, jms_max_retries=jms_max_retries)
+
+    return make
+
+
+def runtime_from_environment(env: Environment, options: EmulatorOptions) -> Callable[[Store], FlowRuntime] | None:
+    """The runtime ``emulator.runtime`` asks for (default: attached, next to the database)."""
+    section = env.get("emulator.runtime", {}) or {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{env.path}: emulator.runtime: expected a mapping (enabled, time_scale, jms_max_retries)")
+    if section.get("enabled", True) in (False, "false"):
+        return None
+    state = Path(str(section.get("state_dir") or options.db_path.with_suffix("")))
+    if not state.is_absolute():
+        state = repo_root() / state
+    try:
+        scale = float(section.get("time_scale", 1.0))
+        retries = int(section.get("jms_max_retries", 10))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{env.path}: emulator.runtime: time_scale must be a number and jms_max_retries "
+                          f"a whole number ({exc})") from None
+    if scale <= 0 or retries < 1:
+        raise ConfigError(f"{env.path}: emulator.runtime: time_scale must be > 0 and jms_max_retries >= 1")
+    return runtime_factory(state, time_scale=scale, jms_max_retries=retries)
+
+
 def from_environment(env: Environment, runtime: RuntimeSpec = None, db_path: Path | None = None) -> Emulator:
-    """An emulator for ``env`` with its security material and value mappings seeded.
+    """An emulator for ``env`` with its security material and value mappings seeded and, unless
+    ``runtime`` is given or ``emulator.runtime.enabled`` is false, the flow runtime attached.
 
     Security entries that cannot be resolved yet (a mock not started) are seeded again before
     every deploy, reading the environment and ``.s4amz/landscape.json`` afresh.
     """
-    emulator = Emulator(options_from_environment(env, db_path), runtime)
+    options = options_from_environment(env, db_path)
+    emulator = Emulator(options, runtime if runtime is not None else runtime_from_environment(env, options))
     seed.seed_value_mappings(emulator.store, env)
     skipped = seed.seed_security(emulator.store, env)
     for entry in skipped:

@@ -13,6 +13,7 @@ from .host import ScriptHost
 from .model import (
     Attachment,
     AuthorizationCodeToken,
+    CaughtException,
     MplAttachment,
     ScriptError,
     ScriptFailure,
@@ -27,6 +28,7 @@ from .runtime import RUNTIMES, scripts_dir
 __all__ = [
     "Attachment",
     "AuthorizationCodeToken",
+    "CaughtException",
     "JvmNotBuilt",
     "MplAttachment",
     "RUNTIMES",

@@ -48,13 +48,55 @@ class Attachment:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class CaughtException:
+    """An exception the runtime caught, rebuilt as a Java exception object in the script host.
+
+    A property holding one (``CamelExceptionCaught`` in an exception subprocess) reaches the script
+    as an instance of ``class_name`` whose ``getMessage()`` is ``message``. Known classes carry their
+    own accessors: ``org.apache.camel.component.ahc.AhcOperationFailedException`` (what CPI's HTTP
+    receiver raises) answers ``getStatusCode()``, ``getStatusText()``, ``getResponseBody()``,
+    ``getUrl()``, ``getResponseHeaders()``, ``getRedirectLocation()``;
+    ``org.apache.cxf.binding.soap.SoapFault`` answers ``getFaultCode()``, ``getStatusCode()`` and
+    ``getDetail()``. Any other class name becomes an exception of exactly that name (JDK classes
+    are instantiated, others are defined on the fly) with the message only.
+    """
+
+    class_name: str
+    message: str | None = None
+    status_code: int | None = None
+    status_text: str | None = None
+    response_body: str | None = None
+    url: str | None = None
+    response_headers: Mapping[str, str] = field(default_factory=dict)
+    fault_code: str | None = None
+    detail: str | None = None
+    cause: "CaughtException | None" = None
+
+    def to_wire(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"class": self.class_name, "message": self.message}
+        optional = {"statusCode": self.status_code, "statusText": self.status_text,
+                    "responseBody": self.response_body, "url": self.url, "faultCode": self.fault_code,
+                    "detail": self.detail}
+        data.update({k: v for k, v in optional.items() if v is not None})
+        if self.response_headers:
+            data["responseHeaders"] = {str(k): str(v) for k, v in self.response_headers.items()}
+        if self.cause is not None:
+            data["cause"] = self.cause.to_wire()
+        return data
+
+    def __str__(self) -> str:
+        return f"{self.class_name}: {self.message}" if self.message else self.class_name
+
+
 @dataclass
 class ScriptMessage:
     """The message handed to a script.
 
     ``body`` as ``str`` arrives as a Java ``String``; as ``bytes`` it arrives as an ``InputStream``
     (what adapters deliver on a tenant). ``body_type`` overrides that: ``"string"``, ``"bytes"``
-    (a ``byte[]``), ``"stream"`` or ``"null"``.
+    (a ``byte[]``), ``"stream"`` or ``"null"``. A property (or header) whose value is a
+    :class:`CaughtException` arrives as a Java exception object, not as JSON.
     """
 
     body: str | bytes | None = None
@@ -75,8 +117,11 @@ class ScriptMessage:
         return {
             "body64": base64.b64encode(data).decode("ascii") if data is not None else None,
             "bodyType": body_type,
-            "headers": self.headers,
-            "properties": self.properties,
+            "headers": {k: v for k, v in self.headers.items() if not isinstance(v, CaughtException)},
+            "properties": {k: v for k, v in self.properties.items() if not isinstance(v, CaughtException)},
+            "exceptionHeaders": {k: v.to_wire() for k, v in self.headers.items() if isinstance(v, CaughtException)},
+            "exceptionProperties": {k: v.to_wire() for k, v in self.properties.items()
+                                    if isinstance(v, CaughtException)},
             "attachments": {
                 name: {
                     "data64": base64.b64encode(a.data).decode("ascii"),

@@ -121,7 +121,7 @@ def test_foreground_serve_in_a_thread_publishes_and_withdraws_its_url(home):
         while time.monotonic() < deadline and not (landscape.is_file() and "emulator" in landscape.read_text()):
             time.sleep(0.05)
         url = json.loads(landscape.read_text())["emulator"]["url"]
-        assert requests.get(url + "/__emulator__/health").json() == {"ok": True, "runtime": False}
+        assert requests.get(url + "/__emulator__/health").json() == {"ok": True, "runtime": True}
     finally:
         stop.set()
         thread.join(timeout=10)

@@ -114,7 +114,7 @@ def test_journal_redacts_credentials_in_headers_and_token_bodies(echo):
     requests.post(url + "/hello", headers={"Authorization": "Basic dXNlcjpzZWNyZXQ=",
                                            "x-amz-access-token": "Atza|token"},
                   data={"grant_type": "refresh_token", "refresh_token": "Atzr|r", "client_secret": "s3"})
-    requests.post(url + "/hello", json={"client_secret": "s3", "keep": "visible"},
+    requests.post(url + "/hello", json={"client_secret": "s3", "code": "DM01"},
                   headers={"X-CSRF-Token": "Fetch"})
     first, second = requests.get(url + "/__mock__/requests").json()
     headers = {k.lower(): v for k, v in first["headers"].items()}
@@ -122,5 +122,5 @@ def test_journal_redacts_credentials_in_headers_and_token_bodies(echo):
     assert headers["x-amz-access-token"] == "***"
     assert "grant_type=refresh_token" in first["body"]
     assert "Atzr" not in first["body"] and "s3" not in first["body"]
-    assert second["body"] == '{"client_secret": "***", "keep": "visible"}'
+    assert second["body"] == '{"client_secret": "***", "code": "DM01"}'
     assert {k.lower(): v for k, v in second["headers"].items()}["x-csrf-token"] == "Fetch"

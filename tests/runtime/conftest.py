@@ -10,10 +10,9 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from harness.emulator.runtime import InMemoryMplSink, Runtime
-from harness.emulator.runtime_port import Principal
 from harness.mocks.core import Fault, MockService, serve
 
-SENDER = Principal("tester", frozenset({"ESBMessaging.send"}))
+from runtime_helpers import SENDER, post  # noqa: E402,F401  (re-exported for old imports)
 
 
 class Receiver(MockService):
@@ -86,8 +85,3 @@ def make_runtime(tmp_path, sink):
 def runtime(make_runtime) -> Runtime:
     return make_runtime()
 
-
-def post(runtime: Runtime, path: str, body: bytes | str = b"", headers: dict | None = None,
-         principal=SENDER, method: str = "POST"):
-    data = body.encode() if isinstance(body, str) else body
-    return runtime.handle_http(method, path, headers or {"Content-Type": "application/json"}, data, principal)

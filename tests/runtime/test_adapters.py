@@ -14,7 +14,7 @@ from harness.emulator.runtime_port import Principal, SecurityMaterial
 
 from builder import (FlowBuilder, http_receiver, https_sender, odata_receiver, pd_receiver, pd_sender,
                      soap_receiver, soap_sender)
-from conftest import SENDER, post
+from runtime_helpers import SENDER, post
 
 
 def call_flow(runtime, channel, *, path="/c", artifact="C", before=(), after=()):

@@ -7,7 +7,7 @@ import json
 from harness.emulator.runtime import COMPLETED, FAILED, RETRY
 
 from builder import FlowBuilder, http_receiver, https_sender, jms_receiver, jms_sender
-from conftest import post
+from runtime_helpers import post
 
 
 def producer_zip() -> bytes:

@@ -12,7 +12,7 @@ from harness.emulator.runtime import COMPLETED, DeployError, FAILED, InvalidPack
 from harness.emulator.runtime_port import ValueMapEntry
 
 from builder import FlowBuilder, http_receiver, https_sender, plain_table
-from conftest import post
+from runtime_helpers import post
 
 SCHEDULE_ONCE = plain_table([["triggerType", "simple"], ["noOfSchedules", "1"],
                              ["schedule1", "fireNow=true&trigger.timeZone=UTC"]])

@@ -10,7 +10,7 @@ from lxml import etree
 from harness.emulator.runtime import COMPLETED, ESCALATED, FAILED, DeployError
 
 from builder import FlowBuilder, https_sender, plain_table
-from conftest import post
+from runtime_helpers import post
 
 
 def deploy_chain(runtime, build, *, path="/t", namespaces="", resources=None, artifact="T"):

@@ -4,6 +4,8 @@
 * ``/api/v1/...``                 the Cloud Integration OData API (same paths, codes and shapes)
 * ``/http/...``, ``/cxf/...``     runtime endpoints of deployed flows (503 without a runtime)
 * ``/__emulator__/health``        readiness probe for the background process
+* ``/s4amz/v1/...``               emulator-only controls (timers, queues, dead letters, idle); see
+                                  :mod:`harness.emulator.api.control`
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from harness.emulator.api import (configurations, designtime, endpoints, logs, o
                                   security, valuemappings)
 from harness.emulator.api.auth import Authenticator
 from harness.emulator.api.context import Ctx, Settings
+from harness.emulator.api.control import PREFIX as CONTROL_PREFIX, ControlApi
 from harness.emulator.api.odata import ODataError, json_response, split_path
 from harness.emulator.runtime_port import FlowRuntime
 from harness.emulator.store import Store
@@ -54,6 +57,7 @@ class EmulatorApp:
         self.settings = settings
         self.runtime = runtime
         self.routes = _routes()
+        self.control = ControlApi(auth, runtime)
         self.journal: deque[tuple[str, str, int]] = deque(maxlen=20000)  # (method, path, status)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -76,6 +80,8 @@ class EmulatorApp:
                 return json_response({"ok": True, "runtime": self.runtime is not None})
             if path.startswith(("/http/", "/cxf/")) or path in ("/http", "/cxf"):
                 return self._flow(request, path)
+            if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+                return self.control.dispatch(request, path)
             if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
                 return self._api(request, path[len(API_PREFIX):].lstrip("/"))
             raise ODataError(404, f"No resource at {path}")

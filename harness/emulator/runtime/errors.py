@@ -78,12 +78,13 @@ class HttpResponseError(ProcessingError):
     """A receiver answered with an error status (HTTP, OData, SOAP adapters)."""
 
     def __init__(self, message: str, *, status: int, body: bytes = b"", headers: dict | None = None,
-                 url: str = "", java_class: str | None = None) -> None:
+                 url: str = "", java_class: str | None = None, status_text: str = "") -> None:
         super().__init__(message, java_class=java_class)
         self.status = status
         self.body = body
         self.headers = dict(headers or {})
         self.url = url
+        self.status_text = status_text
 
     @property
     def response_text(self) -> str:

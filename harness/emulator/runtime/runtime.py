@@ -98,6 +98,8 @@ class Runtime:
         self._timer_thread: threading.Thread | None = None
         self._next_fire: dict[str, datetime | None] = {}
         self._fired_once: set[str] = set()
+        self._active = 0                      # messages being executed right now (any sender)
+        self._active_changed = threading.Condition()
 
     # --- services for steps and adapters -----------------------------------------------------
     def script_host(self, version: str):
@@ -270,6 +272,19 @@ class Runtime:
                 correlation_id: str | None = None, depth: int = 0,
                 on_failure: Callable[[str], tuple[str, str]] | None = None) -> Outcome:
         """Run one message through a process, with its MPL from begin to end."""
+        with self._active_changed:
+            self._active += 1
+        try:
+            return self._execute(flow, process, start, ex, sender=sender, correlation_id=correlation_id,
+                                 depth=depth, on_failure=on_failure)
+        finally:
+            with self._active_changed:
+                self._active -= 1
+                self._active_changed.notify_all()
+
+    def _execute(self, flow: DeployedFlow, process: Scope, start: Node, ex: Exchange, *, sender: str,
+                 correlation_id: str | None, depth: int,
+                 on_failure: Callable[[str], tuple[str, str]] | None) -> Outcome:
         correlation_id = correlation_id or str(ex.headers.get("SAP_MplCorrelationId") or "") or (
             "AG" + uuid.uuid4().hex[:26].upper())
         mpl_id = self.sink.mpl_begin(flow.artifact_id, correlation_id, sender,
@@ -471,18 +486,56 @@ class Runtime:
 
     # --- queues (for the API and tests) ------------------------------------------------------------
     def queues(self) -> dict[str, dict[str, int]]:
+        """Per queue: messages ``queued`` (including those waiting for redelivery), ``inflight``, ``dead``."""
         return self.broker.queues()
+
+    def consumers(self) -> dict[str, str]:
+        """Queue name -> the deployed artifact whose JMS sender consumes it."""
+        with self._lock:
+            return {s.queue: f.artifact_id for f in self.flows.values() for s in f.senders
+                    if isinstance(s, JmsSender)}
 
     def dead_letters(self, queue: str | None = None):
         return self.broker.messages(queue, "dead")
 
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        """Block until no JMS message is queued or in flight (tests)."""
+    def requeue_dead_letter(self, message_id: int) -> bool:
+        """Move a dead letter back to its queue (retry count reset); False when there is none with that id."""
+        return self.broker.requeue_dead(message_id)
+
+    def activity(self) -> dict[str, Any]:
+        """What keeps the runtime busy: messages executing and messages its consumers still have to deliver.
+
+        Queues nobody consumes never drain by themselves; they are listed under ``unconsumed`` and
+        do not count as busy.
+        """
+        counts = self.broker.queues()
+        consumed = self.consumers()
+        with self._active_changed:
+            active = self._active
+        pending = {q: c for q, c in counts.items() if q in consumed and (c.get("queued", 0) or c.get("inflight", 0))}
+        unconsumed = {q: c.get("queued", 0) for q, c in counts.items() if q not in consumed and c.get("queued", 0)}
+        return {"idle": active == 0 and not pending, "executing": active, "pending": pending,
+                "unconsumed": unconsumed}
+
+    def wait_idle(self, timeout: float = 10.0) -> dict[str, Any]:
+        """Block until nothing executes and every consumed queue is drained; return the final activity.
+
+        Raises ``TimeoutError`` describing what is still busy.
+        """
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            counts = self.broker.queues()
-            busy = any(c.get("queued", 0) or c.get("inflight", 0) for c in counts.values())
-            if not busy:
-                return
-            time.sleep(0.02)
-        raise TimeoutError(f"queues still busy after {timeout}s: {self.broker.queues()}")
+        quiet_since: float | None = None
+        while True:
+            state = self.activity()
+            now = time.monotonic()
+            if state["idle"]:
+                # a consumer may be between leasing and starting a message: idle twice in a row
+                if quiet_since is not None and now - quiet_since >= 0.02:
+                    return state
+                quiet_since = quiet_since or now
+            else:
+                quiet_since = None
+            if now >= deadline:
+                raise TimeoutError(f"not idle after {timeout:g}s: {state['executing']} message(s) executing, "
+                                   f"pending queues {state['pending']}")
+            with self._active_changed:
+                self._active_changed.wait(0.01)

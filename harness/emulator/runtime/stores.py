@@ -83,15 +83,16 @@ class JmsMessage:
     retries: int
     status: str
     last_error: str | None
+    dead_at: float | None = None
 
 
 def _row_message(row) -> JmsMessage:
     return JmsMessage(id=row[0], queue=row[1], body=bytes(row[2]), headers=json.loads(row[3]),
                       properties=json.loads(row[4]), producer=row[5], enqueued_at=row[6],
-                      retries=row[7], status=row[8], last_error=row[9])
+                      retries=row[7], status=row[8], last_error=row[9], dead_at=row[10])
 
 
-_COLUMNS = "id, queue, body, headers, properties, producer, enqueued_at, retries, status, last_error"
+_COLUMNS = "id, queue, body, headers, properties, producer, enqueued_at, retries, status, last_error, dead_at"
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from urllib.parse import parse_qsl, urlencode
 # Headers whose values are credentials: the journal keeps only the scheme ("Basic ***").
 SECRET_HEADERS = {"authorization", "proxy-authorization", "x-amz-access-token", "cookie",
                   "x-csrf-token", "x-api-access-key"}
-# Form or JSON body fields that carry secrets (token requests).
-SECRET_FIELDS = {"client_secret", "refresh_token", "password", "access_token", "code",
-                 "client_assertion"}
+# Body fields that carry secrets in token requests and responses. `code` (an OAuth authorization
+# code) only counts in form bodies: in JSON payloads it is an ordinary business field.
+SECRET_FIELDS = {"client_secret", "refresh_token", "password", "access_token", "client_assertion"}
+SECRET_FORM_FIELDS = SECRET_FIELDS | {"code"}
 _JSON_SECRET = re.compile(r'("(?:%s)"\s*:\s*)"[^"]*"' % "|".join(sorted(SECRET_FIELDS)))
 
 
@@ -31,7 +32,7 @@ def redact_body(body: str, content_type: str) -> str:
     """A body fit for a log: secret form or JSON fields replaced."""
     if "application/x-www-form-urlencoded" in content_type:
         pairs = parse_qsl(body, keep_blank_values=True)
-        return urlencode([(k, "***" if k in SECRET_FIELDS else v) for k, v in pairs])
+        return urlencode([(k, "***" if k in SECRET_FORM_FIELDS else v) for k, v in pairs])
     if "json" in content_type:
         return _JSON_SECRET.sub(r'\1"***"', body)
     return body

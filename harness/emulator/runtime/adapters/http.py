@@ -148,6 +148,6 @@ class HttpReceiver(ReceiverAdapter):
             raise HttpResponseError(
                 f"HTTP operation failed invoking {url} with statusCode: {response.status_code}",
                 status=response.status_code, body=response.content, headers=dict(response.headers),
-                url=url, java_class=AHC_ERROR)
+                url=url, java_class=AHC_ERROR, status_text=response.reason or "")
         response_headers(ex, response, self.prop("allowedResponseHeaders", "*"))
         ex.body = response.content

@@ -9,7 +9,8 @@
 * Modifying calls fetch a CSRF token (``X-CSRF-Token: Fetch`` on the service root, keeping the
   session cookies) when ``isCSRFEnabled``; a 403 ``x-csrf-token: Required`` re-fetches once and
   retries.
-* ETags: an ``If-Match`` header on the message is sent with updates and deletes; a read's
+* ETags: an ``If-Match`` header on the message is sent with updates, deletes and function imports
+  (SAP's delivery flows read the ETag before ``PostGoodsIssue``); a read's
   ``ETag`` response header reaches the message when the response-header allow-list lets it.
 * An error status raises ``OsciException`` with the tenant's ``<reason> : <code> : HTTP/1.1 ...``
   text, the service's own error message appended; the response body is attached to the MPL.
@@ -216,11 +217,14 @@ class ODataReceiver(ReceiverAdapter):
         if method in ("POST", "PUT", "PATCH", "MERGE") and self.operation != "FunctionImport":
             body = self._request_body(ex, resource, meta)
             headers["Content-Type"] = "application/json" if self.json else "application/atom+xml"
-        if method in ("PUT", "PATCH", "MERGE", "DELETE") and ex.headers.get("If-Match"):
+        # function imports bound to an entity with an ETag (delivery picking, goods issue) need it too
+        if (method in ("PUT", "PATCH", "MERGE", "DELETE") or self.operation == "FunctionImport") \
+                and ex.headers.get("If-Match"):
             headers["If-Match"] = str(ex.headers.get("If-Match"))
         response = self._send(method, url, headers, body)
         ex.headers["CamelHttpResponseCode"] = response.status_code
         if response.status_code >= 300:
+            ex.body = response.content   # the error response is the body an exception subprocess sees
             self._raise(response, url, ctx)
         allow = self.prop("whitelistResponseHeaders")
         for name, value in response.headers.items():
@@ -270,7 +274,7 @@ class ODataReceiver(ReceiverAdapter):
         if detail:
             text += f" : {detail}"
         raise HttpResponseError(text, status=response.status_code, body=response.content,
-                                headers=dict(response.headers), url=url, java_class=OSCI)
+                                headers=dict(response.headers), url=url, java_class=OSCI, status_text=reason)
 
     # --- XML <-> wire --------------------------------------------------------------------------
     def _entity_element(self, ex: Exchange) -> etree._Element:
@@ -339,11 +343,35 @@ class ODataReceiver(ReceiverAdapter):
             doc = etree.fromstring(response.content, parser=_PARSER)
             entries = [doc] if etree.QName(doc).localname == "entry" else doc.findall(f"{{{ATOM}}}entry")
             for entry in entries:
-                element = etree.SubElement(root, type_name or f"{set_name}Type")
-                props = entry.find(f".//{{{M_NS}}}properties")
-                for prop in (props if props is not None else []):
-                    etree.SubElement(element, etree.QName(prop).localname).text = prop.text or ""
+                root.append(self._atom_entity(entry, type_name, set_name))
         return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+    def _atom_entity(self, entry: etree._Element, type_name: str | None, set_name: str) -> etree._Element:
+        """An Atom ``<entry>`` in the adapter's XML shape: its own properties (not those of inline
+        entries, which come first in the document), then each ``$expand``-ed navigation as
+        ``<to_Nav><ChildType>...</ChildType></to_Nav>``, as the JSON branch writes it."""
+        category = entry.find(f"{{{ATOM}}}category")
+        term = category.get("term", "") if category is not None else ""
+        element = etree.Element(type_name or (term.split(".")[-1] if term else f"{set_name}Type"))
+        props = entry.find(f"{{{ATOM}}}content/{{{M_NS}}}properties")
+        if props is None:
+            props = entry.find(f"{{{M_NS}}}properties")       # media link entries keep them outside content
+        for prop in (props if props is not None else []):
+            if prop.get(f"{{{M_NS}}}null") == "true":
+                continue
+            etree.SubElement(element, etree.QName(prop).localname).text = prop.text or ""
+        for link in entry.findall(f"{{{ATOM}}}link"):
+            inline = link.find(f"{{{M_NS}}}inline")
+            if inline is None:
+                continue
+            name = link.get("title") or link.get("rel", "").rsplit("/", 1)[-1]
+            nav = etree.SubElement(element, name)
+            children = [c for c in inline if isinstance(c.tag, str)]
+            kids = children[0].findall(f"{{{ATOM}}}entry") if children and etree.QName(children[0]).localname == "feed" \
+                else [c for c in children if etree.QName(c).localname == "entry"]
+            for kid in kids:
+                nav.append(self._atom_entity(kid, None, name))
+        return element
 
     def _json_entity(self, row: dict, type_name: str | None, set_name: str) -> etree._Element:
         meta_type = (row.get("__metadata") or {}).get("type", "")

@@ -2,17 +2,21 @@
 
 The script is the one **packaged** in the deployed zip (``src/main/resources/script/<name>``), or,
 when ``scriptBundleId`` names a script collection, the collection's copy deployed to this runtime.
-Headers and properties cross to the JVM as JSON values; whatever the script leaves behind becomes
-the exchange. Log attachments go to the MPL (secrets masked); a script exception fails the step
+Headers and properties cross to the JVM as JSON values, except the caught exception
+(``CamelExceptionCaught`` in an exception subprocess), which the script host rebuilds as a Java
+exception object (see :func:`caught_exception`); whatever the script leaves behind becomes the exchange. Log attachments go to the MPL (secrets masked); a script exception fails the step
 with the script's own exception class and message.
 """
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
+from lxml import etree
+
 from ..context import RunContext
-from ..errors import ProcessingError, ScriptException
+from ..errors import HttpResponseError, ProcessingError, ScriptException
 from ..exchange import Exchange
 from ..registry import STEPS
 from .base import Step
@@ -28,6 +32,45 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
+
+
+def caught_exception(error: ProcessingError):
+    """The exception as the script host rebuilds it: class and message, and for receiver failures the
+    status, status text, response body and headers (what ``AhcOperationFailedException`` offers)."""
+    from harness.scripthost import CaughtException
+
+    if not isinstance(error, HttpResponseError):
+        return CaughtException(error.java_class, error.message)
+    text = error.response_text
+    fault_code = detail = None
+    if error.java_class.endswith("SoapFault"):
+        fault_code, detail = _fault_parts(error.body)
+    return CaughtException(error.java_class, error.message, status_code=error.status or None,
+                           status_text=error.status_text or _phrase(error.status), response_body=text,
+                           url=error.url or None, response_headers=error.headers,
+                           fault_code=fault_code, detail=detail)
+
+
+def _phrase(status: int) -> str | None:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
+
+
+def _fault_parts(envelope: bytes) -> tuple[str | None, str | None]:
+    """``faultcode`` and the ``detail`` element (serialized) of a SOAP 1.1 fault, when present."""
+    try:
+        root = etree.fromstring(envelope, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None, None
+    fault = next((e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == "Fault"), None)
+    if fault is None:
+        return None, None
+    code = fault.findtext("faultcode")
+    detail = fault.find("detail")
+    children = [c for c in detail if isinstance(c.tag, str)] if detail is not None else []
+    return code, etree.tostring(children[0], encoding="unicode") if children else None
 
 
 @STEPS.register("GroovyScript")
@@ -57,9 +100,9 @@ class GroovyScript(Step):
     def process(self, ex: Exchange, ctx: RunContext) -> None:
         from harness.scripthost import ScriptHostError, ScriptMessage
 
-        properties = {k: _jsonable(v) for k, v in ex.properties.items()}
+        properties: dict[str, Any] = {k: _jsonable(v) for k, v in ex.properties.items()}
         if ex.exception is not None:
-            properties["CamelExceptionCaught"] = str(ex.exception)
+            properties["CamelExceptionCaught"] = caught_exception(ex.exception)
         message = ScriptMessage(body=ex.body, headers={k: _jsonable(v) for k, v in ex.headers.items()},
                                 properties=properties)
         host = self.flow.runtime.script_host(self.groovy)

@@ -130,6 +130,19 @@ final class ScriptCall {
                 message.setHeader(e.getKey(), e.getValue());
             }
         }
+        // exceptions the runtime caught (CamelExceptionCaught) arrive as Java exception objects
+        Map<String, Object> exceptionProperties = (Map<String, Object>) in.get("exceptionProperties");
+        if (exceptionProperties != null) {
+            for (Map.Entry<String, Object> e : exceptionProperties.entrySet()) {
+                message.setProperty(e.getKey(), CaughtExceptions.rebuild((Map<String, Object>) e.getValue()));
+            }
+        }
+        Map<String, Object> exceptionHeaders = (Map<String, Object>) in.get("exceptionHeaders");
+        if (exceptionHeaders != null) {
+            for (Map.Entry<String, Object> e : exceptionHeaders.entrySet()) {
+                message.setHeader(e.getKey(), CaughtExceptions.rebuild((Map<String, Object>) e.getValue()));
+            }
+        }
         Object body64 = in.get("body64");
         String bodyType = str(in.get("bodyType"), "stream");
         if (body64 == null || "null".equals(bodyType)) {
