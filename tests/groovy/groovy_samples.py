@@ -76,6 +76,30 @@ EVENTBRIDGE_DELIVERED = {
                "eventTime": "2026-01-20T12:34:56Z", "data": {}},
 }
 
+BWP_ORDER = {
+    "id": "322-ABC1-AAAAAA", "aliases": [{"aliasType": "EXTERNAL_ID", "aliasId": "12345"}],
+    "metadata": {"createdAt": "2026-01-20T12:00:00Z", "updatedAt": "2026-01-20T12:00:00Z", "executionState": "STARTED"},
+    "lineItems": [
+        {"id": "LI-AAAAAAAAAAA1", "aliases": [{"aliasType": "EXTERNAL_ID", "aliasId": "12345-10"}],
+         "amount": {"unit": "ONE", "value": 2}},
+        {"id": "LI-AAAAAAAAAAA2", "aliases": [{"aliasType": "EXTERNAL_ID", "aliasId": "12345-20"}],
+         "amount": {"unit": "ONE", "value": 1}}],
+    "packageInformation": {"summary": {"state": "PENDING"}, "details": [{"id": "PKG-1", "state": "PENDING"}]},
+    "cancellations": {"details": []},
+}
+
+# API_SALES_ORDER_SRV read with $expand=to_Text,to_Item/to_Text: header text 0001 with an old value,
+# item 20 already carrying its Buy with Prime line id.
+S4_ORDER_TEXTS = {"d": {
+    "SalesOrder": "12345",
+    "to_Text": {"results": [{"SalesOrder": "12345", "Language": "EN", "LongTextID": "0001", "LongText": "AMZ-OLD"}]},
+    "to_Item": {"results": [
+        {"SalesOrder": "12345", "SalesOrderItem": "10", "to_Text": {"results": []}},
+        {"SalesOrder": "12345", "SalesOrderItem": "20", "to_Text": {"results": [
+            {"SalesOrder": "12345", "SalesOrderItem": "20", "Language": "EN", "LongTextID": "Z001", "LongText": "LI-2"}]}},
+    ]},
+}}
+
 GRAPHQL_CREATED = {"data": {"createOrder": {"order": {"id": "322-ABC1-AAAAAA",
                                                       "metadata": {"executionState": "STARTED"}}}}}
 
@@ -85,6 +109,8 @@ VALUE_MAPPINGS = [
     ValueMapping("S4HANA", "InvoiceClearingStatus", "C", "BuyWithPrime", "RefundState", "SUCCESS"),
     ValueMapping("BuyWithPrime", "RefundRequestReason", "DAMAGED_DEFECTIVE_ITEM", "S4HANA", "SDDocumentReason", "904"),
     ValueMapping("Amazon", "SellerSKU", "AMZ-100045", "S4HANA", "Material", "SAP-MAT-100045"),
+    ValueMapping("S4HANA", "Material", "SAP-MAT-100046", "Amazon", "SellerSKU", "AMZ-100046"),
+    ValueMapping("S4HANA", "ElectronicPaymentType", "DPVI", "BuyWithPrime", "PaymentMethod", "CARD"),
 ]
 
 CREDENTIALS = {
@@ -104,6 +130,32 @@ SAMPLES: list[Sample] = [
                                            "refunds": [{"alias": "CM-90000001", "state": "SUCCESS", "amount": "19.99",
                                                         "currency": "USD", "lineItemIds": ["LI-1"]}]}),
     Sample("bwpOrderQuery", properties={"BwpAliasId": "12345"}),
+    Sample("bwpCheckOutcome", body="{}", properties={"BwpOutcome": "NOT_FOUND", "BwpAcceptOutcomes": "OK,NOT_FOUND"}),
+    Sample("s4CheckOutcome", body="{}", properties={"S4Outcome": "OK"}),
+    Sample("bwpOrderTextTargets", properties={"BwpOrder": json.dumps(BWP_ORDER), "SalesOrder": "12345"}),
+    Sample("fulfillmentDecision", body="{}",
+           properties={"CanonicalOrder": json.dumps(CANONICAL_ORDER), "BwpOutcome": "NOT_FOUND",
+                       "AmazonOrderTypes": "OR1", "AmazonPlant": "1710"}),
+    Sample("fulfillmentFailure", body="<SalesOrderRequest/>",
+           properties={"CamelExceptionCaught": "java.lang.IllegalArgumentException: s4SalesOrderToCanonical: "
+                                               "d.to_Partner.to_Address.StreetName is required",
+                       "SalesOrder": "12345", "OriginalRequest": "<SalesOrderRequest/>"}),
+    Sample("fulfillmentCancellation", "checkEligibility",
+           properties={"BwpOrder": json.dumps(BWP_ORDER), "SalesOrder": "12345", "BwpOrderId": "322-ABC1-AAAAAA"}),
+    Sample("fulfillmentCancellation", "readCancellation",
+           properties={"BwpOrder": json.dumps(BWP_ORDER), "SalesOrder": "12345", "BwpOrderId": "322-ABC1-AAAAAA",
+                       "BwpCancellationId": "CN-1", "BwpCancellationState": "PENDING"}),
+    Sample("fulfillmentCancellation", "readOutcome",
+           properties={"BwpOrder": json.dumps(dict(BWP_ORDER, cancellations={"details": [{"id": "CN-1", "state": "SUCCESS"}]})),
+                       "SalesOrder": "12345", "BwpOrderId": "322-ABC1-AAAAAA", "CancellationId": "CN-1"}),
+    Sample("fulfillmentWatermark", "readWatermark", body="", properties={"InitialWatermark": "2026-01-15T09:00:00Z"}),
+    Sample("fulfillmentWatermark", "nextWatermark",
+           body="<A_SalesOrder><A_SalesOrderType><SalesOrder>12345</SalesOrder>"
+                "<LastChangeDateTime>2026-01-20T12:00:00.1234567Z</LastChangeDateTime></A_SalesOrderType></A_SalesOrder>",
+           properties={"Watermark": "2026-01-15T09:00:00.0000000Z", "ScanPageSize": "100"}),
+    Sample("s4SalesOrderTextPlan", body=S4_ORDER_TEXTS,
+           properties={"SalesOrder": "12345", "TextTargets": json.dumps([{"id": "0001", "text": "322-ABC1-AAAAAA"},
+                                                                           {"item": "10", "id": "Z001", "text": "LI-1"}])}),
     Sample("bwpProductsQuery", properties={"BwpPageSize": "20", "BwpCursor": "catalogid#42"}),
     Sample("logPayload", body='{"access_token":"Atza|secret","order":"12345"}',
            headers={"Content-Type": "application/json"}, properties={"LogPayload": "true"}),
@@ -155,3 +207,8 @@ SAMPLES: list[Sample] = [
                        "MapSkus": "true"},
            value_mappings=VALUE_MAPPINGS),
 ]
+
+# The "Amazon fulfillment updates" module's scripts (tests/groovy/fulfillment_samples.py).
+from fulfillment_samples import fulfillment_updates_samples  # noqa: E402
+
+SAMPLES += fulfillment_updates_samples(Sample, load)

@@ -1,7 +1,8 @@
 """Buy with Prime GraphQL builders and the response reader, on both Groovy runtimes.
 
-Requests are held against a GraphQL schema transcribed from the FACTS (data/bwp_subset.graphql):
-the document must validate and the variables must coerce to the declared input types."""
+Requests are held against the Buy with Prime schema the mock serves (harness/mocks/bwp/schema.graphql,
+written from the FACTS, its inferred parts marked): the document must validate and the variables must
+coerce to the declared input types, so a request that passes here is one the contract mock accepts."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from graphql.execution.values import get_variable_values
 from groovy_helpers import expect_failure
 from groovy_samples import CANONICAL_ORDER, GRAPHQL_CREATED, VALUE_MAPPINGS
 
-SCHEMA = build_schema((Path(__file__).parent / "data" / "bwp_subset.graphql").read_text())
+SCHEMA = build_schema((Path(__file__).resolve().parents[2] / "harness" / "mocks" / "bwp" / "schema.graphql")
+                      .read_text(encoding="utf-8"))
 
 
 def assert_valid_request(request: dict) -> dict:
@@ -49,8 +51,8 @@ def test_create_order_request_carries_sap_numbers_prices_and_offer(run) -> None:
     assert first["selectedDeliveryOffer"]["details"] == {
         "deliveryProvider": "AMAZON", "id": "5060887210", "deliveryPreviewId": "SIP-8676502-0261200",
         "deliveryTerms": {"isPrimeEligible": True, "deliverySpeed": "STANDARD"}}
-    assert first["taxes"] == [{"code": "JR1", "value": {"amount": 3.2, "currencyCode": "USD"}}]
-    assert second["discounts"] == [{"code": "DM01", "value": {"amount": 1.0, "currencyCode": "USD"}}]
+    assert first["taxes"] == [{"type": "JR1", "amount": {"amount": 3.2, "currencyCode": "USD"}}]
+    assert second["discounts"] == [{"code": "DM01", "amount": {"amount": 1.0, "currencyCode": "USD"}}]
     assert Decimal(str(order["totalPrice"]["value"]["amount"])) == Decimal("54.97")
     assert order["recipient"]["deliveryAddress"] == {"name": "Zoë Ångström", "streetAddress": "410 Terry Ave N",
                                                      "locality": "Seattle", "region": "WA", "countryCode": "US",
@@ -213,9 +215,8 @@ def test_cancel_rejects_incomplete_input(run, properties, fragment) -> None:
 
 def test_update_order_release_refund_return_and_package(run) -> None:
     update = {"alias": {"id": "12345"}, "executionState": "STARTED",
-              "packages": [{"id": "P-1", "trackingNumber": "1Z999AA10123456784", "carrierCode": "UPS"}],
-              "returns": [{"alias": "RET-12345-1", "returnId": "R-1", "state": "COMPLETED",
-                           "lines": [{"lineItemId": "LI-1", "quantity": "1"}]}],
+              "packages": [{"id": "P-1", "alias": "80000123"}],
+              "returns": [{"alias": "RET-12345-1", "returnId": "R-1", "state": "COMPLETED"}],
               "refunds": [{"alias": "CM-90000001", "state": "SUCCESS", "amount": "19.99", "currency": "USD",
                            "lineItemIds": ["LI-1"]}]}
     r = run("bwpUpdateOrderRequest", update)
@@ -232,7 +233,8 @@ def test_update_order_release_refund_return_and_package(run) -> None:
     ({"orderId": "o", "executionState": "NOT_STARTED"}, "can only be set to STARTED"),
     ({"orderId": "o", "refunds": [{"state": "DONE", "amount": "1", "currency": "USD"}]}, "refunds[0].state must be one of"),
     ({"orderId": "o", "refunds": [{"state": "SUCCESS", "amount": "1,00", "currency": "USD"}]}, "refunds[0].amount is not a decimal"),
-    ({"orderId": "o", "packages": [{"trackingNumber": "1Z"}]}, "packages[0].carrierCode is required"),
+    ({"orderId": "o", "packages": [{"alias": "80000123"}]}, "packages[0].id is required"),
+    ({"orderId": "o", "packages": [{"id": "P-1"}]}, "packages[0] carries nothing to update"),
 ])
 def test_update_order_rejects_bad_input(run, update, fragment) -> None:
     expect_failure(run("bwpUpdateOrderRequest", update), fragment)
@@ -250,5 +252,5 @@ def test_products_query_pages(run) -> None:
     r = run("bwpProductsQuery", properties={"BwpPageSize": "5", "BwpCursor": "catalogid#42",
                                            "BwpProductFilter": "sku.value==SAP*"})
     variables = assert_valid_request(r.json())
-    assert variables == {"first": 5, "after": "catalogid#42", "filter": "sku.value==SAP*"}
+    assert variables == {"first": 5, "after": "catalogid#42", "filter": {"rsql": "sku.value==SAP*"}}
     expect_failure(run("bwpProductsQuery", properties={"BwpPageSize": "50"}), "from 1 to 20")

@@ -13,6 +13,9 @@ from generator.components.base import Field, OptionError
 
 OPERATIONS = ("Query(GET)", "Read(GET)", "Create(POST)", "Patch(PATCH)", "FunctionImport")
 READS = ("Query(GET)", "Read(GET)")
+#: Operations whose Query Options field is used: $select/$expand/$filter of reads, and the parameters
+#: of a function import (``DeliveryDocument='${property.delivery}'``, as SAP's delivery flows set them).
+QUERIED = READS + ("FunctionImport",)
 WRITES = ("Create(POST)", "Patch(PATCH)")
 
 
@@ -47,7 +50,7 @@ class ODataReceiver(Adapter):
               doc="entity set or entity, e.g. A_SalesOrder('${property.salesOrder}')"),
         Field("operation", "operation", "Query(GET)", "choice", OPERATIONS, label="Operation"),
         Field("queryOptions", "query", label="Query Options", ref="plain",
-              doc="$select/$expand/$filter (GET operations only)"),
+              doc="$select/$expand/$filter (GET operations), or a function import's parameters"),
         Field("customQueryOptions", "custom_query", label="Custom Query Options", ref="plain",
               doc="e.g. sap-client=100"),
         Field("fields", "fields", label="Fields", doc="comma-separated fields (Create, Patch)"),
@@ -96,8 +99,8 @@ class ODataReceiver(Adapter):
         if "{{" in operation:
             return
         query, fields = values["queryOptions"], values["fields"]
-        if query and "{{" not in query and operation not in READS:
-            raise OptionError("query", f"query options apply to {' and '.join(READS)}, "
+        if query and "{{" not in query and operation not in QUERIED:
+            raise OptionError("query", f"query options apply to {', '.join(QUERIED)}, "
                                        f"not {operation}")
         if fields and "{{" not in fields and operation not in WRITES:
             raise OptionError("fields", f"fields apply to {' and '.join(WRITES)}, not {operation}")

@@ -1,6 +1,6 @@
 /*
  * Buy with Prime products query, one page. Properties: BwpPageSize (1..20, default 20),
- * BwpCursor (endCursor of the previous page), BwpProductFilter (RSQL filter string).
+ * BwpCursor (endCursor of the previous page), BwpProductFilter (RSQL filter string, sent as ProductsInputFilter {rsql}).
  * Reading a page: the response's pageInfo.hasNextPage / endCursor drive the next call.
  */
 import com.sap.gateway.ip.core.customdev.util.Message
@@ -26,7 +26,7 @@ def Message processData(Message message) {
     }
     def filter = message.getProperty('BwpProductFilter')
     if (filter) {
-        variables.filter = filter.toString()
+        variables.filter = [rsql: filter.toString()]
     }
     message.setHeader('Content-Type', 'application/json')
     message.setBody(JsonOutput.toJson([query: QUERY, variables: variables]))

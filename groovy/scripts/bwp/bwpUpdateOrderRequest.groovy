@@ -1,9 +1,9 @@
 /*
  * Buy with Prime updateOrder request (API 2024-11-01: orderIdentifier outside the input) from a
- * canonical order update (groovy/schemas/canonical-order-update.schema.json):
+ * canonical order update (JSON; input shapes as harness/mocks/bwp/schema.graphql has them):
  *   {"orderId" | "alias": {"type","id"}, "executionState": "STARTED",
- *    "packages": [{"id", "state", "trackingNumber", "carrierCode"}],
- *    "returns": [{"alias", "returnId", "state", "lines": [{"lineItemId", "quantity"}]}],
+ *    "packages": [{"id", "alias"}] (package aliases),
+ *    "returns": [{"alias", "returnId", "state"}] (external returns),
  *    "refunds": [{"id", "alias", "state", "amount", "currency", "lineItemIds": [...]}]}
  * Use it to release a NOT_STARTED order (delivery block removed in S/4), and to sync returns and
  * refunds handled outside Amazon. Sets BwpUpdateKinds (e.g. "executionState,refunds").
@@ -47,7 +47,7 @@ def Message processData(Message message) {
         input.packageInformation = [details: update.packages.withIndex().collect { p, i -> packageDetails(p, "packages[${i}]") }]
     }
     if (update.returns) {
-        input.returns = [details: update.returns.withIndex().collect { r, i -> returnDetails(r, "returns[${i}]") }]
+        input.returns = update.returns.withIndex().collect { r, i -> returnDetails(r, "returns[${i}]") }
     }
     if (update.refunds) {
         input.refunds = [details: update.refunds.withIndex().collect { r, i -> refundDetails(r, "refunds[${i}]") }]
@@ -62,21 +62,12 @@ def Message processData(Message message) {
 }
 
 def packageDetails(Map p, String path) {
-    def out = [:]
-    if (p.id) {
-        out.id = p.id.toString()
+    def out = [id: required(p, 'id', path)]
+    if (p.alias) {
+        out.aliases = [[aliasType: 'EXTERNAL_ID', aliasId: p.alias.toString()]]
     }
-    if (p.state) {
-        out.state = p.state.toString()
-    }
-    if (p.trackingNumber) {
-        if (!p.carrierCode) {
-            throw new IllegalArgumentException("bwpUpdateOrderRequest: ${path}.carrierCode is required with a trackingNumber")
-        }
-        out.packageTracker = [packageTrackerIdentifier: [trackingNumber: p.trackingNumber.toString(), carrierCode: p.carrierCode.toString()]]
-    }
-    if (out.isEmpty()) {
-        throw new IllegalArgumentException("bwpUpdateOrderRequest: ${path} carries nothing to update")
+    if (out.size() == 1) {
+        throw new IllegalArgumentException("bwpUpdateOrderRequest: ${path} carries nothing to update (give alias)")
     }
     return out
 }
@@ -88,13 +79,7 @@ def returnDetails(Map r, String path) {
     }
     def out = [state: state, aliases: [[aliasType: 'EXTERNAL_ID', aliasId: required(r, 'alias', path)]]]
     if (r.returnId) {
-        out.returnIdentifier = [returnId: r.returnId.toString()]
-    }
-    if (r.lines) {
-        out.returnLineItems = r.lines.withIndex().collect { line, i ->
-            [lineItemId: required(line, 'lineItemId', "${path}.lines[${i}]"),
-             amount    : [unit: 'ONE', value: new BigDecimal(required(line, 'quantity', "${path}.lines[${i}]")).intValueExact()]]
-        }
+        out.returnIdentifier = r.returnId.toString()
     }
     return out
 }

@@ -9,8 +9,8 @@
  *   tracker, item-quantities.
  * Properties: EventType, EventCategory, EventKnown, EventDeprecated, IdempotencyKey, BwpOrderId,
  * DeliveryId, ReturnId, RefundId, CarrierCode, TrackingNumber, InventoryItemId (when present).
- * An unknown event name is kept (EventKnown=false) so a router can park it; a body that is not an
- * event raises an exception naming the missing field.
+ * An unknown event name is kept (EventKnown=false) so a router can park it; a body that is not JSON
+ * or not an event raises IllegalArgumentException naming the missing field.
  */
 import com.sap.gateway.ip.core.customdev.util.Message
 import groovy.json.JsonOutput
@@ -74,7 +74,12 @@ import groovy.transform.Field
 ]
 
 def Message processData(Message message) {
-    def body = new JsonSlurper().parse(message.getBody(Reader))
+    def body
+    try {
+        body = new JsonSlurper().parse(message.getBody(Reader))
+    } catch (Exception e) {
+        throw new IllegalArgumentException("bwpEventIntake: the body is not JSON: ${e.message?.readLines()?.find { it?.trim() } ?: e.class.simpleName}")
+    }
     if (!(body instanceof Map)) {
         throw new IllegalArgumentException('bwpEventIntake: body must be a JSON object (EventBridge envelope or webhook detail)')
     }

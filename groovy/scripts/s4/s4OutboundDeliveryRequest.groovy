@@ -5,10 +5,17 @@
  * ActualDeliveryQuantity, DeliveryQuantityUnit). Quantities are Edm.Decimal strings.
  * Properties: ShippingPoint (optional header field), DeliveredItems (optional JSON object
  * {"<itemId>": "<quantity>"} when Amazon shipped only part of the order).
+ *
+ * fromPackage: the same create for one Amazon package, from the package-delivery JSON (body, or
+ * property PackageJson; groovy/schemas/package-delivery.schema.json), as the OData V2 receiver's XML
+ * (<A_OutbDeliveryHeader><A_OutbDeliveryHeaderType><to_DeliveryDocumentItem><A_OutbDeliveryItemType>
+ * ReferenceSDDocument, ReferenceSDDocumentItem, ActualDeliveryQuantity ...). The unit is left to S/4
+ * (the order item's sales unit: Amazon counts units).
  */
 import com.sap.gateway.ip.core.customdev.util.Message
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
+import groovy.xml.MarkupBuilder
 
 def Message processData(Message message) {
     def order = new JsonSlurper().parse(message.getBody(Reader))
@@ -67,5 +74,60 @@ def Message processData(Message message) {
     message.setProperty('DeliveryItemCount', items.size())
     message.setHeader('Content-Type', 'application/json')
     message.setBody(JsonOutput.toJson(header))
+    return message
+}
+
+def Message fromPackage(Message message) {
+    def raw = message.getProperty('PackageJson')
+    def pkg
+    try {
+        pkg = raw ? new JsonSlurper().parseText(raw.toString()) : new JsonSlurper().parse(message.getBody(Reader))
+    } catch (Exception e) {
+        throw new IllegalArgumentException("s4OutboundDeliveryRequest.fromPackage: the package-delivery JSON is not JSON: ${e.message}")
+    }
+    if (!(pkg instanceof Map) || !pkg.salesOrder) {
+        throw new IllegalArgumentException('s4OutboundDeliveryRequest.fromPackage: the package-delivery JSON needs salesOrder')
+    }
+    if (!(pkg.items instanceof List) || pkg.items.isEmpty()) {
+        throw new IllegalArgumentException("s4OutboundDeliveryRequest.fromPackage: package ${pkg.packageId} has no items")
+    }
+    def rows = []
+    pkg.items.eachWithIndex { item, i ->
+        if (!item?.salesOrderItem) {
+            throw new IllegalArgumentException("s4OutboundDeliveryRequest.fromPackage: items[${i}].salesOrderItem is required")
+        }
+        def quantity
+        try {
+            quantity = new BigDecimal(item.quantity.toString())
+        } catch (Exception ignored) {
+            throw new IllegalArgumentException("s4OutboundDeliveryRequest.fromPackage: items[${i}].quantity is not a number: '${item?.quantity}'")
+        }
+        if (quantity.signum() <= 0) {
+            throw new IllegalArgumentException("s4OutboundDeliveryRequest.fromPackage: items[${i}].quantity must be positive, got ${quantity}")
+        }
+        rows << [item: item.salesOrderItem.toString(), quantity: quantity.setScale(3).toPlainString()]
+    }
+    def shippingPoint = message.getProperty('ShippingPoint')?.toString()?.trim()
+    def writer = new StringWriter()
+    def xml = new MarkupBuilder(writer)
+    xml.A_OutbDeliveryHeader {
+        A_OutbDeliveryHeaderType {
+            if (shippingPoint) {
+                ShippingPoint(shippingPoint)
+            }
+            to_DeliveryDocumentItem {
+                rows.each { row ->
+                    A_OutbDeliveryItemType {
+                        ReferenceSDDocument(pkg.salesOrder.toString())
+                        ReferenceSDDocumentItem(row.item)
+                        ActualDeliveryQuantity(row.quantity)
+                    }
+                }
+            }
+        }
+    }
+    message.setProperty('DeliveryItemCount', rows.size())
+    message.setHeader('Content-Type', 'application/xml')
+    message.setBody(writer.toString())
     return message
 }

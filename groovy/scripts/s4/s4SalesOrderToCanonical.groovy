@@ -1,6 +1,7 @@
 /*
  * S/4HANA sales order (API_SALES_ORDER_SRV, OData V2 JSON with to_Item, to_Partner/to_Address,
- * to_PricingElement and to_Text expanded) -> canonical order JSON (groovy/schemas/canonical-order).
+ * to_PricingElement and to_Text expanded; to_PaymentPlanItemDetails when payments are wanted)
+ * -> canonical order JSON (groovy/schemas/canonical-order).
  *
  * Exchange properties (all optional):
  *   ShipToPartnerFunction   partner functions that carry the recipient, comma separated (SH,WE)
@@ -61,6 +62,8 @@ def Message processData(Message message) {
         requestedDeliveryDate: odataDate(order.RequestedDeliveryDate, 'd.RequestedDeliveryDate'),
         currency             : currency,
         deliveryBlock        : blankToNull(order.DeliveryBlockReason),
+        rejectionStatus      : blankToNull(order.OverallSDDocumentRejectionSts),
+        deliveryStatus       : blankToNull(order.OverallDeliveryStatus),
         shippingCondition    : blankToNull(order.ShippingCondition),
         recipient            : recipient(order, config.shipTo),
         deliveryOffer        : deliveryOffer(message, texts, config.offerTextId),
@@ -69,6 +72,7 @@ def Message processData(Message message) {
         totals               : [net: amount(order.TotalNetAmount, 'd.TotalNetAmount')],
         externalIds          : [amazonOrderId: texts.find { it.id == config.amazonTextId }?.text],
         texts                : texts,
+        payments             : payments(order),
         items                : canonicalItems,
     ]
 
@@ -120,6 +124,20 @@ def canonicalItem(Map item, String path, Map config, String currency) {
         storageLocation: blankToNull(item.StorageLocation),
         rejectionReason: blankToNull(item.SalesDocumentRjcnReason),
     ]
+}
+
+/** Payment plan items (card authorizations) without the card reference itself. */
+def payments(Map order) {
+    return results(order.to_PaymentPlanItemDetails, 'd.to_PaymentPlanItemDetails').withIndex().collect { p, i ->
+        def path = "d.to_PaymentPlanItemDetails.results[${i}]"
+        [
+            type               : required(p, 'ElectronicPaymentType', path),
+            amount             : amount(p.AuthorizedAmountInAuthznCrcy, "${path}.AuthorizedAmountInAuthznCrcy"),
+            currency           : blankToNull(p.AuthorizationCurrency),
+            authorizationResult: blankToNull(p.EPaytAuthorizationResult),
+            provider           : blankToNull(p.PaymentServiceProvider),
+        ]
+    }
 }
 
 def conditions(List elements, String type, String path, boolean absolute) {

@@ -205,6 +205,17 @@ class EventBus:
             self._ensure_worker()
         return len(failed)
 
+    def wait_settled(self, timeout: float) -> bool:
+        """Block until no delivery is pending (each delivered, failed or recorded); False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while any(d.status == "pending" for d in self.deliveries):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.05))
+        return True
+
     def pending(self) -> int:
         with self._cond:
             return sum(1 for d in self.deliveries if d.status == "pending")
@@ -258,6 +269,7 @@ class EventBus:
                 delivery.status = "failed"
             else:
                 delivery.next_attempt = time.monotonic() + self.retry_delays[delivery.attempts - 1]
+            self._cond.notify_all()
 
     def close(self) -> None:
         """Stop the worker (pending deliveries stay pending)."""

@@ -9,9 +9,16 @@ product id the credentials belong to) and ``x-api-version`` (``2024-11-01``), th
 request with graphql-core against ``schema.graphql``: a query or variables that do not fit the
 schema are rejected with the validator's errors, resolver errors carry BwP's classification.
 
-Control routes: ``/__mock__/clock``, ``/__mock__/orders/<id>/advance`` (``{"step": ...}``, see
+Control routes: ``/__mock__/clock``, ``POST /__mock__/orders`` (a ``CreateOrderInput`` as JSON: the
+order a merchant's system created, checked and coerced exactly as the ``createOrder`` mutation does;
+answers the order as ``order`` returns it), ``/__mock__/orders/<id>/advance`` (``{"step": ...}``, see
 :meth:`BwpBackend.advance`), ``/__mock__/inventory/<sku>`` (``{"buyable": n}``),
-``/__mock__/subscriptions`` (GET/POST/DELETE), ``/__mock__/deliveries/retry``.
+``/__mock__/subscriptions`` (GET/POST/DELETE), ``/__mock__/deliveries/retry``,
+``POST /__mock__/deliveries/wait[?timeout_s=10]`` (until no event delivery is pending: a scenario
+step between moving an order and waiting for the flows the events start; 504 on timeout),
+``/__mock__/destinations[/<name>]`` (GET, PUT/DELETE): webhook destinations (URL and auth profile)
+arranged once for the landscape, as Buy with Prime arranges webhook destinations with the merchant;
+they survive a reset, and a subscription names one with ``{"destination": "<name>", ...}``.
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ class BwpService(MockService):
                                self.seed.partner_event_source, settings.get("retry_delays"),
                                float(settings.get("delivery_timeout", 5)))
         self.backend = BwpBackend(self.seed, self.clock, self.events, float(settings.get("cancellation_delay", 2)))
+        self.destinations: dict[str, dict[str, Any]] = {}     # landscape wiring: kept across resets
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
         super().__init__(settings)
@@ -89,10 +97,14 @@ class BwpService(MockService):
     def extra_control_routes(self) -> list[Rule]:
         return [
             clock_rule(self.clock, self._after_clock_move),
+            Rule("/__mock__/orders", endpoint=self.control_create_order, methods=["POST"]),
             Rule("/__mock__/orders/<reference>/advance", endpoint=self.control_advance, methods=["POST"]),
             Rule("/__mock__/inventory/<reference>", endpoint=self.control_inventory, methods=["POST"]),
             Rule("/__mock__/subscriptions", endpoint=self.control_subscriptions, methods=["GET", "POST", "DELETE"]),
             Rule("/__mock__/deliveries/retry", endpoint=self.control_retry, methods=["POST"]),
+            Rule("/__mock__/deliveries/wait", endpoint=self.control_wait, methods=["POST"]),
+            Rule("/__mock__/destinations", endpoint=self.control_destinations, methods=["GET"]),
+            Rule("/__mock__/destinations/<name>", endpoint=self.control_destination, methods=["PUT", "DELETE"]),
         ]
 
     def state(self) -> dict[str, Any]:
@@ -245,6 +257,22 @@ class BwpService(MockService):
             self.backend.process_due()
 
     # --- control routes -------------------------------------------------------------------------------
+    def control_create_order(self, request: Request) -> Response:
+        """``POST /__mock__/orders {CreateOrderInput}``: createOrder without a token (scenario setup)."""
+        payload = request.get_json(force=True, silent=True)
+        if not isinstance(payload, dict):
+            raise ValueError("POST /__mock__/orders expects a CreateOrderInput JSON object")
+        ast = parse("mutation Create($input: CreateOrderInput!) { createOrder(input: $input) { order { id } } }")
+        with self.lock:
+            result = execute(schema(), ast, root_value=Root(self, {"FULL"}), variable_values={"input": payload})
+            assert isinstance(result, ExecutionResult)
+            if result.errors:
+                return json_response({"errors": [_format(e) for e in result.errors]}, status=400)
+            view = self.backend.order_view(self.backend.orders[result.data["createOrder"]["order"]["id"]])
+        if self.events.pending():
+            self.events._ensure_worker()
+        return json_response(view, status=201)
+
     def control_advance(self, request: Request, reference: str) -> Response:
         """``POST /__mock__/orders/<id or alias id>/advance {"step": ..., ...}``."""
         payload = request.get_json(force=True, silent=True)
@@ -279,13 +307,51 @@ class BwpService(MockService):
             payload = request.get_json(force=True, silent=True)
             if payload is None:
                 raise ValueError("POST /__mock__/subscriptions expects a subscription object or a list of them")
-            added = [self.events.subscribe(parse_subscription(item))
-                     for item in (payload if isinstance(payload, list) else [payload])]
+            items = [self._with_destination(item) for item in (payload if isinstance(payload, list) else [payload])]
+            added = [self.events.subscribe(parse_subscription(item)) for item in items]
             return json_response([s.to_json() for s in added], status=201)
         if request.method == "DELETE":
             for sub_id in list(self.events.subscriptions):
                 self.events.unsubscribe(sub_id)
         return json_response([s.to_json() for s in self.events.subscriptions.values()])
+
+    def _with_destination(self, item: Any) -> Any:
+        """A subscription naming a destination gets its URL and auth profile."""
+        if not isinstance(item, dict) or "destination" not in item:
+            return item
+        name = item["destination"]
+        destination = self.destinations.get(str(name))
+        if destination is None:
+            known = ", ".join(sorted(self.destinations)) or "none"
+            raise ValueError(f"unknown destination {name!r} (known: {known}); PUT /__mock__/destinations/<name> first")
+        if "url" in item or "auth" in item:
+            raise ValueError("a subscription names either a destination or its own url and auth, not both")
+        return {**{k: v for k, v in item.items() if k != "destination"}, **destination}
+
+    def control_destinations(self, request: Request) -> Response:
+        """``GET /__mock__/destinations``: name -> URL and auth kind (no secrets)."""
+        return json_response({name: {"url": d["url"], "auth": sorted(d.get("auth") or {}) or None}
+                              for name, d in sorted(self.destinations.items())})
+
+    def control_destination(self, request: Request, name: str) -> Response:
+        """``PUT /__mock__/destinations/<name> {"url", "auth"?}`` arranges a webhook destination; DELETE drops it."""
+        if request.method == "DELETE":
+            return json_response({"deleted": self.destinations.pop(name, None) is not None})
+        payload = request.get_json(force=True, silent=True)
+        if not isinstance(payload, dict) or set(payload) - {"url", "auth"}:
+            raise ValueError('PUT /__mock__/destinations/<name> expects {"url": "http(s)://...", "auth": {...}}')
+        parse_subscription({"url": payload.get("url"), "form": "webhook", "auth": payload.get("auth")})  # validates
+        self.destinations[name] = {"url": payload["url"], **({"auth": payload["auth"]} if payload.get("auth") else {})}
+        return json_response({"destination": name, "url": payload["url"]})
+
+    def control_wait(self, request: Request) -> Response:
+        """Answer once every event delivery was attempted to the end (delivered, failed or recorded)."""
+        timeout = float(request.args.get("timeout_s", 10))
+        settled = self.events.wait_settled(timeout)
+        state = self.events.state()["deliveries"]
+        counts = {status: sum(1 for d in state if d["status"] == status)
+                  for status in ("pending", "delivered", "failed", "recorded")}
+        return json_response({"settled": settled, **counts}, status=200 if settled else 504)
 
     def control_retry(self, request: Request) -> Response:
         """Queue failed deliveries again."""

@@ -13,6 +13,9 @@ JSON. Actions and their JSON bodies:
 * ``set_stock`` ``{"material", "quantity", "plant"?, "storage_location"?}``: unrestricted stock
 * ``change`` ``{"service", "entity_set", "key": {...}, "values": {...}}``: any update, values in
   verbose-JSON form
+* ``create_sales_order`` ``{"order": {...}}``: a sales order entered in S/4HANA, the body exactly as a
+  deep insert to ``A_SalesOrder`` in verbose JSON (numbers from the number range; answers
+  ``{"sales_order"}``)
 """
 
 from __future__ import annotations
@@ -140,6 +143,19 @@ def change(system: "S4System", payload: dict[str, Any]) -> dict[str, Any]:
     return _update(system, service, entity_set.name, key, values)
 
 
+def create_sales_order(system: "S4System", payload: dict[str, Any]) -> dict[str, Any]:
+    from harness.mocks.s4hana.verbose_json import parse_entity
+
+    order = payload.get("order")
+    if not isinstance(order, dict):
+        raise ControlError("missing field 'order': the sales order as a verbose-JSON deep insert")
+    engine = _engine(system, SO)
+    entity_set = engine.entity_set("A_SalesOrder")
+    warnings: list[str] = []
+    row = engine.create("A_SalesOrder", parse_entity(engine.service, entity_set, order, "create", warnings))
+    return {"sales_order": row["SalesOrder"], "warnings": warnings}
+
+
 ACTIONS: dict[str, Callable[["S4System", dict[str, Any]], dict[str, Any]]] = {
     "remove_delivery_block": remove_delivery_block,
     "set_delivery_block": set_delivery_block,
@@ -152,6 +168,7 @@ ACTIONS: dict[str, Callable[["S4System", dict[str, Any]], dict[str, Any]]] = {
     "clear_billing_document": clear,
     "set_stock": set_stock,
     "change": change,
+    "create_sales_order": create_sales_order,
 }
 
 

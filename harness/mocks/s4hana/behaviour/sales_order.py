@@ -107,6 +107,27 @@ def sales_order_item_created(engine: "Engine", row: Row, new: NewEntity) -> None
     price_item(engine, row)
     if new.parent is None:  # created on its own: the header totals change now
         refresh_order(engine, row["SalesOrder"])
+        touch_order(engine, row["SalesOrder"])
+
+
+def touch_order(engine: "Engine", sales_order: str) -> None:
+    """A user changed part of the order (an item, a text): S/4HANA saves the whole sales document,
+    so the header's LastChangeDateTime (and with it the ETag) moves on. Status updates caused by
+    follow-on documents do not come through here."""
+    header = on(engine, SO).get("A_SalesOrder", sales_order)
+    if header is not None:
+        on(engine, SO).change("A_SalesOrder", header, {})
+
+
+@RULES.after_create(SO, "A_SalesOrderText", "A_SalesOrderItemText")
+def sales_order_text_created(engine: "Engine", row: Row, new: NewEntity) -> None:
+    if new.parent is None:  # a text added to an existing order (not part of its deep insert)
+        touch_order(engine, row["SalesOrder"])
+
+
+@RULES.after_update(SO, "A_SalesOrderText", "A_SalesOrderItemText")
+def sales_order_text_changed(engine: "Engine", row: Row, old: Row) -> None:
+    touch_order(engine, row["SalesOrder"])
 
 
 def price_item(engine: "Engine", item: Row) -> None:
@@ -249,6 +270,7 @@ def sales_order_item_changed(engine: "Engine", row: Row, old: Row) -> None:
         set_status(row, ConfdDelivQtyInOrderQtyUnit=row["RequestedQuantity"])
     price_item(engine, row)
     refresh_order(engine, row["SalesOrder"])
+    touch_order(engine, row["SalesOrder"])
     if row["SalesDocumentRjcnReason"] != old["SalesDocumentRjcnReason"]:
         engine.system.record("sales_order_item_rejected" if row["SalesDocumentRjcnReason"] else "sales_order_item_released",
                              sales_order=row["SalesOrder"], item=row["SalesOrderItem"],

@@ -1,6 +1,7 @@
 /*
  * Buy with Prime order query by order id or alias (the way to read an order after a thin event or
- * after createOrder answered AliasValueAlreadyExists).
+ * after createOrder answered AliasValueAlreadyExists); it reads the line items with their aliases,
+ * the packages, returns, refunds and cancellations (whose states decide release and cancel).
  * Order: property BwpOrderId, or BwpAliasId (+ BwpAliasType, default EXTERNAL_ID).
  */
 import com.sap.gateway.ip.core.customdev.util.Message
@@ -17,10 +18,11 @@ import groovy.transform.Field
       summary { state }
       details {
         id state reason aliases { aliasType aliasId }
-        packageTracker { packageTrackerIdentifier { trackingNumber carrierCode } trackingUrl latestMilestone }
+        packageTracker { packageTrackerIdentifier { trackingNumber carrierCode } trackingUrl latestMilestone { status { code } occurredAt } }
       }
     }
     returns { details { id state } }
+    cancellations { details { id state reason additionalComments createdAt updatedAt } }
     refunds { details { id state refundTotal { totalAmount { amount currencyCode } } } }
     totalPrice { value { amount currencyCode } }
   }

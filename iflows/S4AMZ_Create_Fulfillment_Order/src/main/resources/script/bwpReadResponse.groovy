@@ -6,10 +6,12 @@
  *             VALIDATION (ValidationError: fix the data) | NOT_FOUND | ACCESS_DENIED |
  *             UNAUTHORIZED (HTTP 401: fetch a new token) | SERVER_ERROR | ERROR
  * BwpRetryable ("true"/"false"), BwpErrorType, BwpErrorCode, BwpErrorMessage, BwpErrorPath,
- * BwpErrorCount, and from data: BwpOrderId, BwpExecutionState, BwpCancellationId,
- * BwpCancellationState. The HTTP status comes from the header CamelHttpResponseCode.
+ * BwpErrorCount, and from data: BwpOrderId, BwpExecutionState, BwpOrder (the order object as
+ * JSON, for later steps once the body has moved on), BwpCancellationId, BwpCancellationState.
+ * The HTTP status comes from the header CamelHttpResponseCode.
  */
 import com.sap.gateway.ip.core.customdev.util.Message
+import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 
 def Message processData(Message message) {
@@ -111,6 +113,7 @@ def readData(Message message, data) {
     if (order instanceof Map && order.id) {
         message.setProperty('BwpOrderId', order.id.toString())
         setOrRemove(message, 'BwpExecutionState', order.metadata?.executionState)
+        message.setProperty('BwpOrder', JsonOutput.toJson(order))
     }
     def cancellation = data.cancelOrder?.cancellation
     if (cancellation instanceof Map) {
