@@ -64,7 +64,7 @@ def main(messages: int = 200) -> None:
             print(f"{'  delivered end to end (queue drained)':<58} {messages / total:8.1f} msg/s")
             print(f"{'  HTTPS sender answer p50 / p95':<58} {statistics.median(latencies) * 1000:6.1f} / "
                   f"{latencies[int(len(latencies) * 0.95) - 1] * 1000:.1f} ms")
-            timed("s4amz test (e2e fixture scenarios + examples)",
+            timed("s4amz test (whole suite: tests/contract + e2e fixtures)",
                   lambda: cli(home, "test", "tests/contract", "--report-dir", str(Path(folder) / "r")))
             print(f"{'ratio cold up / warm up':<58} {cold / warm:8.1f}x")
         finally:

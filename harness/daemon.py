@@ -86,7 +86,7 @@ class Daemon:
         if record is None:
             return None
         pid = int(record.get("pid", 0))
-        if not _alive(pid) or (record.get("start_ticks") is not None and _start_ticks(pid) != record["start_ticks"]):
+        if not pid_alive(pid) or (record.get("start_ticks") is not None and _start_ticks(pid) != record["start_ticks"]):
             self._forget()
             return None
         ready = _read_json(self.ready_file) or {}
@@ -135,14 +135,14 @@ class Daemon:
             return False
         _signal_group(info.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _alive(info.pid) and time.monotonic() < deadline:
+        while pid_alive(info.pid) and time.monotonic() < deadline:
             _reap(info.pid)
             time.sleep(0.05)
-        if _alive(info.pid):
+        if pid_alive(info.pid):
             _signal_group(info.pid, signal.SIGKILL)
             for _ in range(100):
                 _reap(info.pid)
-                if not _alive(info.pid):
+                if not pid_alive(info.pid):
                     break
                 time.sleep(0.05)
         self._forget()
@@ -195,7 +195,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     temporary.replace(path)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True when a process with this id runs (a zombie, exited but not yet collected, does not)."""
     if pid <= 0:
         return False
     try:

@@ -1,7 +1,8 @@
 """The embedded local landscape: mocks and emulator in the background, every package deployed.
 
 ``s4amz up`` and ``s4amz down`` are thin over :func:`up` and :func:`down`; ``s4amz test`` and
-``s4amz demo`` call :func:`ensure_up`. The two background processes are the ones ``s4amz mocks up``
+``s4amz demo`` call :func:`ensure_up`, and ``s4amz test`` then :func:`refresh` on a landscape that
+was already running, so it never runs stale packages. The two background processes are the ones ``s4amz mocks up``
 and ``s4amz emulator start`` manage (:class:`harness.daemon.Daemon` named ``mocks`` and
 ``emulator``), so every verb sees the same landscape, and both write their URLs into
 ``.s4amz/landscape.json``.
@@ -195,6 +196,52 @@ def ensure_up(env_name: str = "local", *, out: Console | None = None, build: boo
     if code != 0 or landscape is None:
         raise LandscapeError(f"`s4amz up --env {env_name}` failed (exit {code}); see the output above")
     return landscape
+
+
+def refresh(env_name: str = "local") -> str:
+    """Bring a running landscape up to date with the checkout; one line says what was redeployed.
+
+    Builds ``dist/`` when a spec or script is newer, then rolls out the plan of ``s4amz deploy``
+    (only what changed is uploaded, reconfigured or deployed; the rest is left alone). Raises
+    :class:`LandscapeError` when the build, the plan or a deploy fails.
+    """
+    from generator.errors import BuildError, SpecError
+    from harness.paths import repo_root
+    from harness.tenant.rollout import DeployOptions, Rollout
+    from harness.tenant.workspace import Workspace, build_if_needed
+
+    root = repo_root()
+    try:
+        built = build_if_needed(root, root / "dist")
+    except (BuildError, SpecError) as exc:
+        raise LandscapeError(f"the build failed, so the landscape was not updated:\n{exc}") from exc
+    workspace = Workspace.open(env_name)
+    artifacts = workspace.artifacts()
+    rollout = Rollout(workspace.client, workspace.env, DeployOptions.from_environment(workspace.env))
+    report = rollout.run(artifacts, workspace.package(), all_local_ids={a.id for a in artifacts})
+    if report.plan.errors:
+        raise LandscapeError(f"the landscape {env_name} could not be brought up to date: "
+                             + "; ".join(report.plan.errors))
+    if not report.ok:
+        raise LandscapeError(f"redeploying on {env_name} failed: "
+                             + "; ".join(f"{r.id}: {r.status} {r.error}".strip() for r in report.failures))
+    changed = [f"{item.id} ({_why(item)})" for item in report.plan.artifacts if not item.unchanged]
+    prefix = f"{built}; " if built else ""
+    if not changed:
+        return f"{prefix}landscape {env_name} is current: nothing redeployed"
+    return f"{prefix}landscape {env_name} brought up to date: redeployed " + ", ".join(changed)
+
+
+def _why(item: Any) -> str:
+    """What changed for one artifact of a rollout plan, in a word or two."""
+    reasons = []
+    if item.upload:
+        reasons.append("new" if item.upload == "create" else "changed")
+    if item.parameters:
+        reasons.append("parameters")
+    if item.deploy and not reasons:
+        reasons.append("; ".join(item.reasons) or "not started")
+    return ", ".join(reasons)
 
 
 def running(env_name: str | None = None) -> Landscape | None:

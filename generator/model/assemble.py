@@ -573,7 +573,10 @@ class FlowAssembler:
         return []
 
     def step_escalate(self, step: dict, path: PathKey, scope: Scope, pending: list[Pending]) -> list[Pending]:
-        self.add(scope, self.event(events.EscalationEndEvent, step["escalate"]), pending)
+        values = events.EscalationEndEvent.defaults()
+        if step.get("code"):
+            values["ErrorCode"] = str(step["code"])
+        self.add(scope, self.event(events.EscalationEndEvent, step["escalate"], values), pending)
         return []
 
 

@@ -1,4 +1,17 @@
-"""``java.util.Properties.store`` formatting: the ``#date`` line and the escapes it writes."""
+"""Java ``.properties`` files (``parameters.prop``, ``metainfo.prop``): reading and writing.
+
+The one implementation of the format in the project: the generator writes packages with
+:func:`store`, the emulator serves configured downloads with it, and the tenant client, the
+emulator's runtime and the lint read with :func:`load` (``harness`` imports it from here; the
+generator never imports ``harness``).
+
+Writing follows ``java.util.Properties.store``: an optional comment line, the ``#date`` line, then
+``key=value`` lines with its escapes (ASCII only, ``\\uXXXX`` for the rest). Reading follows
+``Properties.load``: ``#``/``!`` comments, ``=``, ``:`` or white space as separator, ``\\``
+continuation lines, ``\\t \\n \\r \\f \\uXXXX`` escapes. Values are taken literally, without
+interpolation: ``${property.X}`` stays ``${property.X}`` (flashpipe up to 3.5.0 expanded it to
+empty, issue engswee/flashpipe#43).
+"""
 
 from __future__ import annotations
 
@@ -37,53 +50,76 @@ def store(pairs: list[tuple[str, str]], epoch_ms: int, comment: str | None = Non
 
 
 def load(text: str) -> dict[str, str]:
-    """Read a properties file (enough of the format for what ``store`` and tenants write)."""
+    """Read a properties file into an ordered dict (a later key wins, as in Java)."""
     result: dict[str, str] = {}
-    logical = ""
-    for raw in text.splitlines():
-        line = raw.lstrip() if not logical else raw.lstrip()
-        if not logical and (not line or line[0] in "#!"):
+    for line in _logical_lines(text):
+        if not line.strip(" \t\f"):
             continue
-        if line.endswith("\\") and not line.endswith("\\\\"):
-            logical += line[:-1]
-            continue
-        logical += line
-        key, value = _split(logical)
+        key, value = _split(line)
         result[_unescape(key)] = _unescape(value)
-        logical = ""
     return result
 
 
+def _logical_lines(text: str) -> list[str]:
+    """Lines without comments, continuation lines (odd number of trailing ``\\``) joined."""
+    lines: list[str] = []
+    pending = ""
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.lstrip(" \t\f") if pending else raw
+        if not pending and line.lstrip(" \t\f").startswith(("#", "!")):
+            continue
+        trailing = len(line) - len(line.rstrip("\\"))
+        if trailing % 2 == 1:
+            pending += line[:-1]
+            continue
+        lines.append(pending + line)
+        pending = ""
+    if pending:
+        lines.append(pending)
+    return lines
+
+
 def _split(line: str) -> tuple[str, str]:
+    """Key and raw value: the key ends at an unescaped ``=``, ``:`` or white space; white space
+    around the separator (and one ``=``/``:`` after white space) belongs to neither."""
+    stripped = line.lstrip(" \t\f")
     i = 0
-    while i < len(line):
-        ch = line[i]
+    while i < len(stripped):
+        ch = stripped[i]
         if ch == "\\":
             i += 2
             continue
-        if ch in "=: \t":
-            key = line[:i]
-            rest = line[i:].lstrip(" \t")
-            if rest[:1] in ("=", ":") and ch in " \t":
-                rest = rest[1:].lstrip(" \t")
-            elif ch in "=:":
-                rest = line[i + 1:].lstrip(" \t")
-            return key, rest
+        if ch in "=: \t\f":
+            break
         i += 1
-    return line, ""
+    key, rest = stripped[:i], stripped[i:]
+    if rest[:1] in ("=", ":"):
+        rest = rest[1:]
+    else:
+        rest = rest.lstrip(" \t\f")
+        if rest[:1] in ("=", ":"):
+            rest = rest[1:]
+    return key, rest.lstrip(" \t\f")
+
+
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
 
 
 def _unescape(text: str) -> str:
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(text):
         ch = text[i]
         if ch == "\\" and i + 1 < len(text):
             nxt = text[i + 1]
-            if nxt == "u" and i + 5 < len(text):
-                out.append(chr(int(text[i + 2:i + 6], 16)))
-                i += 6
-                continue
-            out.append({"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(nxt, nxt))
+            if nxt == "u" and len(text) >= i + 6:
+                try:
+                    out.append(chr(int(text[i + 2:i + 6], 16)))
+                    i += 6
+                    continue
+                except ValueError:
+                    pass
+            out.append(_ESCAPES.get(nxt, nxt))
             i += 2
             continue
         out.append(ch)

@@ -83,7 +83,10 @@ class Step:
         if self.kind == "parameters":
             return "parameters: " + ", ".join(f"{a}.{k}" for a, v in r["parameters"].items() for k in v)
         if self.kind == "replay":
-            target = r["replay"] if isinstance(r["replay"], str) else ", ".join(f"{k} {v}" for k, v in r["replay"].items())
+            spec = r["replay"]
+            if isinstance(spec, dict) and spec.get("queue") and not spec.get("flow"):
+                return f"replay the messages of queue {spec['queue']}" + (f" into {spec['to']}" if spec.get("to") else "")
+            target = spec if isinstance(spec, str) else ", ".join(f"{k} {v}" for k, v in spec.items())
             return f"replay dead letters of {target}"
         return self.kind
 

@@ -73,6 +73,7 @@ class ScenarioRun:
         self.restore: dict[str, dict[str, str]] = {}
         self.dead_before: set[int] = set()
         self.depth_before: dict[str, int] = {}
+        self.queue_before: dict[str, set[int]] = {}
 
     # --- the run ---------------------------------------------------------------------------------
     def run(self) -> ScenarioResult:
@@ -125,6 +126,13 @@ class ScenarioRun:
         if self.scenario.then.queues:
             self.dead_before = {int(d["id"]) for d in self.target.dead_letters()}
             self.depth_before = {q["name"]: int(q.get("queued", 0)) for q in self.target.queues()}
+        for queue in self._replayed_queues():
+            # a queue replay takes only what this scenario put there (earlier scenarios may have left some)
+            self.queue_before[queue] = {int(m["id"]) for m in self.target.queue_messages(queue)["messages"]}
+
+    def _replayed_queues(self) -> list[str]:
+        specs = [s.raw["replay"] for s in (*self.scenario.given, *self.scenario.when) if s.kind == "replay"]
+        return [s["queue"] for s in specs if isinstance(s, dict) and s.get("queue") and not s.get("flow")]
 
     def remaining(self) -> float:
         left = self.deadline - self.clock()
@@ -223,7 +231,16 @@ class ScenarioRun:
 
     def _do_replay(self, step: Step) -> str:
         spec = step.raw["replay"]
-        flow, queue = (spec, None) if isinstance(spec, str) else (spec.get("flow"), spec.get("queue"))
+        if isinstance(spec, str):
+            return f"{self.target.replay(spec, None)} dead letter(s) requeued"
+        flow, queue, to = spec.get("flow"), spec.get("queue"), spec.get("to")
+        if queue and not flow:
+            before = self.queue_before.get(queue, set())
+            ids = [int(m["id"]) for m in self.target.queue_messages(queue)["messages"]
+                   if m.get("waiting") and int(m["id"]) not in before]
+            moved = self.target.move(queue, to, ids) if ids else []
+            where = ", ".join(sorted({m["to"] for m in moved})) or to or "-"
+            return f"{len(moved)} message(s) of {queue} moved to {where}"
         return f"{self.target.replay(flow, queue)} dead letter(s) requeued"
 
     # --- settle and judge ----------------------------------------------------------------------------

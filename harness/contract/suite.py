@@ -67,9 +67,11 @@ def run_tests(options: TestOptions, out: Console) -> tuple[int, SuiteResult | No
     """Run, report and record; returns the exit code (0 passed, 1 failures, 2 bad input) and the result."""
     env = load_environment(options.env)
     if str(env.get("kind", "tenant")) == "emulator" and options.start_landscape:
-        from harness.local_landscape import ensure_up
+        from harness.local_landscape import ensure_up, refresh
 
-        ensure_up(options.env, out=out)
+        landscape = ensure_up(options.env, out=out)
+        if not landscape.started:                    # it was running: it may hold older packages
+            out.print(refresh(options.env), markup=False, highlight=False)
         env = load_environment(options.env)          # the landscape's URLs are known now
     target = make_target(env)
     root = scenarios_root()

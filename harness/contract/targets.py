@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Collection
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -215,6 +215,12 @@ class Target:
     def replay(self, flow: str | None, queue: str | None) -> int:
         raise NotOnThisTarget("replaying dead letters is emulator-only (use s4amz replay on a tenant)")
 
+    def queue_messages(self, queue: str) -> dict[str, Any]:
+        raise NotOnThisTarget("reading JMS queues is emulator-only (the tenant's queue monitor shows them)")
+
+    def move(self, queue: str, to: str | None = None, ids: list[int] | None = None) -> list[dict[str, Any]]:
+        raise NotOnThisTarget("moving JMS messages is emulator-only (use s4amz replay on a tenant)")
+
     def dead_letters(self) -> list[dict[str, Any]]:
         raise NotOnThisTarget("JMS queues and dead letters are emulator-only")
 
@@ -384,7 +390,26 @@ class LocalTarget(Target):
     def queues(self) -> list[dict[str, Any]]:
         return list(self._control("GET", "/queues").json()["queues"])
 
+    def queue_messages(self, queue: str) -> dict[str, Any]:
+        """``{"queue", "consumer", "messages": [...]}`` of one JMS queue."""
+        return self._control("GET", f"/queues/{quote(queue, safe='')}/messages").json()
+
+    def move(self, queue: str, to: str | None = None, ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """Move messages of a queue (every waiting one, or ``ids``) to ``to`` or back where they came from.
+
+        Raises :class:`TargetError` with the emulator's reason when nothing could be moved."""
+        body: dict[str, Any] = {}
+        if to is not None:
+            body["to"] = to
+        if ids is not None:
+            body["ids"] = list(ids)
+        response = self._control("POST", f"/queues/{quote(queue, safe='')}/move", json=body, ok=(200, 400, 404))
+        if response.status_code != 200:
+            raise TargetError(_error_text(response))
+        return list(response.json()["moved"])
+
     def replay(self, flow: str | None, queue: str | None) -> int:
+        """Requeue the emulator's dead letters of a flow (its consumer or producer) and/or queue."""
         count = 0
         for letter in self.dead_letters():
             if flow and flow not in (letter.get("consumer"), letter.get("producer")):
@@ -405,6 +430,16 @@ class LocalTarget(Target):
 
     def deploy_backoff(self) -> Backoff:
         return Backoff(0.05, 1.5, 0.5)
+
+
+def _error_text(response: requests.Response) -> str:
+    """The message of an OData-style error answer, else the body."""
+    try:
+        error = response.json().get("error") or {}
+        message = error.get("message")
+        return str(message.get("value") if isinstance(message, dict) else message or response.text)
+    except (ValueError, AttributeError):
+        return response.text
 
 
 def _credentials(env: Environment, key: str) -> Credentials | None:

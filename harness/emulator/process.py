@@ -15,7 +15,7 @@ import threading
 from typing import Any
 
 from harness.config import landscape_path, load_environment
-from harness.daemon import Daemon, DaemonError, DaemonInfo, run_until_stopped
+from harness.daemon import Daemon, DaemonError, DaemonInfo, pid_alive, run_until_stopped
 from harness.emulator.runtime_port import FlowRuntime
 from harness.emulator.server import from_environment
 
@@ -40,7 +40,7 @@ def _landscape_update(url: str | None, env: str = "", only_if_dead: bool = False
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     if url is None:
         owner = int(data.get("emulator", {}).get("pid") or 0)
-        if only_if_dead and owner and _pid_alive(owner):
+        if only_if_dead and owner and pid_alive(owner):
             return                       # a foreground `serve` still running keeps its entry
         if "emulator" not in data:
             return
@@ -48,16 +48,6 @@ def _landscape_update(url: str | None, env: str = "", only_if_dead: bool = False
     else:
         data["emulator"] = {"url": url, "env": env, "pid": os.getpid()}
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def serve(env_name: str, host: str | None = None, port: int | None = None,

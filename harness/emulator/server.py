@@ -176,14 +176,16 @@ def options_from_environment(env: Environment, db_path: Path | None = None) -> E
                            csrf_with_bearer=bool(env.get("emulator.csrf_with_bearer", False)), settings=settings)
 
 
-def runtime_factory(state: Path, *, time_scale: float = 1.0, jms_max_retries: int = 10) -> Callable[[Store], FlowRuntime]:
+def runtime_factory(state: Path, *, time_scale: float = 1.0,
+                    jms_max_retries: int | None = None) -> Callable[[Store], FlowRuntime]:
     """A factory attaching the interpreter of deployed iFlows, its state (JMS queues, data stores,
     variables) kept under ``state``; the script host starts on the first script step."""
 
     def make(store: Store) -> FlowRuntime:
-        from harness.emulator.runtime import Runtime
+        from harness.emulator.runtime.runtime import DEFAULT_JMS_MAX_RETRIES, Runtime
 
-        return Runtime(state, store, time_scale=time_scale, jms_max_retries=jms_max_retries)
+        retries = DEFAULT_JMS_MAX_RETRIES if jms_max_retries is None else jms_max_retries
+        return Runtime(state, store, time_scale=time_scale, jms_max_retries=retries)
 
     return make
 
@@ -200,11 +202,11 @@ def runtime_from_environment(env: Environment, options: EmulatorOptions) -> Call
         state = repo_root() / state
     try:
         scale = float(section.get("time_scale", 1.0))
-        retries = int(section.get("jms_max_retries", 10))
+        retries = int(section["jms_max_retries"]) if "jms_max_retries" in section else None
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{env.path}: emulator.runtime: time_scale must be a number and jms_max_retries "
                           f"a whole number ({exc})") from None
-    if scale <= 0 or retries < 1:
+    if scale <= 0 or (retries is not None and retries < 1):
         raise ConfigError(f"{env.path}: emulator.runtime: time_scale must be > 0 and jms_max_retries >= 1")
     return runtime_factory(state, time_scale=scale, jms_max_retries=retries)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from harness.tenant.errors import ArtifactError
-from harness.tenant.properties import parse_properties
+from generator.render import javaprops
 
 MANIFEST = "META-INF/MANIFEST.MF"
 PARAMETERS = "src/main/resources/parameters.prop"
@@ -159,7 +159,7 @@ class LocalArtifact:
         artifact = cls(id=artifact_id, name=manifest.headers.get("Bundle-Name", artifact_id),
                        version=version, bundle_type=bundle_type, content=data, source=source)
         if PARAMETERS in names:
-            artifact.parameters = parse_properties(archive.read(PARAMETERS).decode("utf-8"))
+            artifact.parameters = javaprops.load(archive.read(PARAMETERS).decode("latin-1"))
         if PROPDEF in names:
             artifact.parameter_types = _propdef_types(archive.read(PROPDEF), source)
         for name in sorted(names):

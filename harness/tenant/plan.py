@@ -18,7 +18,7 @@ from typing import Mapping
 
 from harness.tenant.artifact import MANIFEST, PARAMETERS, LocalArtifact
 from harness.tenant.configurations import ParameterChange
-from harness.tenant.properties import parse_properties
+from generator.render import javaprops
 
 TEXT_SUFFIXES = (".MF", ".prop", ".propdef", ".iflw", ".xml", ".xsd", ".wsdl", ".edmx", ".groovy",
                  ".gsh", ".js", ".xsl", ".xslt", ".json", ".mmap", ".project", ".txt", ".csv")
@@ -56,7 +56,7 @@ def normalized_digests(content: bytes) -> dict[str, str]:
             if name == MANIFEST:
                 lines = _manifest_lines(data)
             elif name == PARAMETERS:
-                lines = sorted(parse_properties(data.decode("utf-8", errors="replace")))
+                lines = sorted(javaprops.load(data.decode("latin-1")))
             elif name.endswith(TEXT_SUFFIXES) or name.rsplit("/", 1)[-1] in (".project", "metainfo.prop"):
                 lines = _normalize_text(data)
                 if name.endswith(".prop"):

@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--tag", action="append", default=[], help="only scenarios with this tag (repeatable)")
     parser.add_argument("--module", action="append", default=[], help="only this module's folder (repeatable)")
     parser.add_argument("--report-dir", type=Path, help="where the JUnit XML and HTML go (default: reports/)")
-    parser.add_argument("--no-start", action="store_true", help="do not start the local landscape when it is down")
+    parser.add_argument("--no-start", action="store_true",
+                        help="use the local landscape as it is: neither start it when it is down nor redeploy "
+                             "what changed in the checkout")
     parser.add_argument("--record-file", type=Path,
                         help="also append the run record to this JSON Lines file (commit it for promotion)")
     parser.set_defaults(func=run)

@@ -116,6 +116,17 @@ class FakeTarget(Target):
     def queues(self):
         return []
 
+    #: queue name -> messages as the emulator lists them ({"id", "status", "waiting"})
+    queue_contents: dict[str, list[dict[str, Any]]] = {}
+
+    def queue_messages(self, queue: str) -> dict[str, Any]:
+        self.calls.append(("queue_messages", queue))
+        return {"queue": queue, "consumer": None, "messages": list(self.queue_contents.get(queue, []))}
+
+    def move(self, queue, to=None, ids=None):
+        self.calls.append(("move", queue, to, ids))
+        return [{"id": i, "from": queue, "to": to or "BACK"} for i in ids or []]
+
 
 def log(guid: str, flow: str, status: str) -> MessageLog:
     return MessageLog(guid, flow, status, "C1", datetime.now(timezone.utc), None)

@@ -123,3 +123,32 @@ def test_an_unexpected_error_fails_only_its_scenario(tmp_path: Path):
     assert [r.outcome for r in suite.results] == [ERROR, ERROR]      # the implicit settle also waits
     assert "internal error of the runner: KeyError: 'surprise' (test_runner.py:" in suite.results[0].reason
     assert suite.summary() == "0 passed, 2 failed, 0 skipped" and not suite.ok
+
+
+REPLAY = """
+name: replay of a module's dead-letter queue
+runs_on: [emulator]
+when:
+  - flow: Flow_A
+    post: {json: {id: 1}}
+  - replay: {queue: APP_DLQ, to: APP_IN}
+"""
+
+
+def test_a_queue_replay_moves_only_what_this_scenario_put_there(tmp_path: Path):
+    class Target(FakeTarget):
+        def call_flow(self, endpoint, **kwargs):
+            self.queue_contents["APP_DLQ"].append({"id": 7, "status": "queued", "waiting": True})
+            return super().call_flow(endpoint, **kwargs)
+
+    target = Target()
+    target.queue_contents = {"APP_DLQ": [{"id": 3, "status": "queued", "waiting": True},      # an earlier scenario's
+                                         {"id": 5, "status": "inflight", "waiting": False}]}
+    result = ScenarioRun(target, scenario(tmp_path, REPLAY)).run()
+    assert result.outcome == PASSED, result.failure_text()
+    assert ("move", "APP_DLQ", "APP_IN", [7]) in target.calls
+    assert result.steps[-2].detail == "1 message(s) of APP_DLQ moved to APP_IN"
+    assert "replay the messages of queue APP_DLQ into APP_IN" in [s.label for s in result.steps]
+    tenant = FakeTarget(kind="tenant")
+    skipped = ScenarioRun(tenant, scenario(tmp_path, REPLAY.replace("runs_on: [emulator]\n", ""))).run()
+    assert skipped.outcome == SKIPPED and "replay the messages of queue APP_DLQ" in skipped.reason

@@ -1,7 +1,8 @@
 """Helpers of the end-to-end tests: the test home, the CLI as a subprocess, the running landscape.
 
 A test home next to the checkout holds the repository's specs, scripts and ``config/local.yaml``
-plus the fixture module of ``tests/e2e/fixtures`` (flows with the shapes the tests need), and
+plus the fixture module of ``tests/e2e/fixtures`` (flows with the shapes the tests need), every
+contract scenario of ``tests/contract/`` (with its payloads) plus the fixture scenarios, and
 ``groovy/target`` linked from the checkout (the built script host). ``s4amz up`` runs as a
 subprocess in it, builds, deploys every package and wires the mocks; ``s4amz down`` ends the
 session. Tests talk to it over HTTP only.
@@ -25,11 +26,14 @@ from harness.paths import REPO_ROOT
 FIXTURES = Path(__file__).parent / "fixtures"
 E2E_PARAMETERS = {flow: {"E2E S4HANA Address": "${mock:s4hana}"}
                   for flow in ("S4AMZ_E2E_Forward_Event", "S4AMZ_E2E_Describe_Failure")}
+E2E_JMS_MAX_RETRIES = 5
 
 
-def cli(home: Path, *args: str, timeout: float = 240, check: bool = False) -> subprocess.CompletedProcess:
-    """``python -m s4amz ARGS`` in the test home (a real subprocess, as a user runs it)."""
-    env = {**os.environ, "S4AMZ_HOME": str(home), "S4AMZ_STATE_DIR": str(home / ".s4amz"), "COLUMNS": "200"}
+def cli(home: Path, *args: str, timeout: float = 240, check: bool = False,
+        state: Path | None = None) -> subprocess.CompletedProcess:
+    """``python -m s4amz ARGS`` in the test home (a real subprocess, as a user runs it); ``state``
+    is the state folder (default ``home/.s4amz``: another home can share a running landscape)."""
+    env = {**os.environ, "S4AMZ_HOME": str(home), "S4AMZ_STATE_DIR": str(state or home / ".s4amz"), "COLUMNS": "200"}
     result = subprocess.run([sys.executable, "-m", "s4amz", *args], cwd=home, env=env, capture_output=True,
                             text=True, timeout=timeout)
     if check and result.returncode != 0:
@@ -52,9 +56,13 @@ def make_home(root: Path) -> Path:
     local = home / "config" / "local.yaml"
     data = yaml.safe_load(local.read_text(encoding="utf-8"))
     data.setdefault("parameters", {}).update(E2E_PARAMETERS)
+    # the fixture flows have no retry budget of their own: the emulator's model of message expiry
+    # dead-letters them after five failed deliveries (the module flows spend their budget first)
+    data["emulator"]["runtime"]["jms_max_retries"] = E2E_JMS_MAX_RETRIES
     local.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    shutil.copytree(REPO_ROOT / "tests" / "contract", home / "tests" / "contract",
+                    ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     shutil.copytree(FIXTURES / "scenarios", home / "tests" / "contract" / "e2e")
-    shutil.copytree(REPO_ROOT / "tests" / "contract" / "examples", home / "tests" / "contract" / "examples")
     return home
 
 

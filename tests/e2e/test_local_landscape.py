@@ -1,14 +1,19 @@
 """`s4amz up` / `s4amz down` as subprocesses: the generated packages deploy and start in the emulator,
-both verbs are idempotent, and a dead emulator is recovered by the next `up`."""
+both verbs are idempotent, a dead emulator is recovered by the next `up`, and `s4amz test` redeploys
+what changed in the checkout before it runs scenarios."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import time
+import zipfile
 
-from e2e_landscape import Landscape, cli
+import requests
+
+from e2e_landscape import FIXTURES, Landscape, cli
 
 
 def test_up_deploys_every_generated_package_and_they_start(landscape: Landscape):
@@ -71,3 +76,30 @@ def test_down_stops_both_and_is_idempotent_then_up_recovers(landscape: Landscape
     cli(home, "up", check=True)
     landscape.refresh()
     assert {a["Status"] for a in landscape.api_get("IntegrationRuntimeArtifacts")["results"]} == {"STARTED"}
+
+
+def test_s4amz_test_redeploys_what_changed_in_the_checkout_first(landscape: Landscape):
+    """A running landscape is brought up to date before scenarios run: a spec edited after `up`
+    is built and only its artifact is redeployed (one line says so); a second run finds nothing."""
+    spec = landscape.home / "mappings" / "e2e-events.yaml"
+    original = spec.read_text(encoding="utf-8")
+    scenario = str(FIXTURES / "scenarios" / "event-through-the-queue.yaml")
+    try:
+        spec.write_text(original.replace("E2E-Channel: https\n", "E2E-Channel: https-edited\n"), encoding="utf-8")
+        run = cli(landscape.home, "test", scenario, "--report-dir", "refresh-reports")
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "built " in run.stdout
+        assert "landscape local brought up to date: redeployed S4AMZ_E2E_Receive_Event (changed)" in run.stdout
+        deployed = requests.get(f"{landscape.emulator}/api/v1/IntegrationDesigntimeArtifacts(Id='S4AMZ_E2E_Receive_Event',"
+                                "Version='active')/$value", auth=landscape.api, timeout=60)
+        with zipfile.ZipFile(io.BytesIO(deployed.content)) as archive:
+            iflw = next(archive.read(n) for n in archive.namelist() if n.endswith(".iflw"))
+        assert b"https-edited" in iflw
+        runtime = landscape.api_get("IntegrationRuntimeArtifacts('S4AMZ_E2E_Receive_Event')")
+        assert runtime["Status"] == "STARTED"
+        again = cli(landscape.home, "test", scenario, "--report-dir", "refresh-reports")
+        assert "landscape local is current: nothing redeployed" in again.stdout and "built " not in again.stdout
+    finally:
+        spec.write_text(original, encoding="utf-8")
+        back = cli(landscape.home, "test", scenario, "--report-dir", "refresh-reports")
+        assert "redeployed S4AMZ_E2E_Receive_Event (changed)" in back.stdout, back.stdout + back.stderr

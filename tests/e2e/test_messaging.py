@@ -1,12 +1,15 @@
 """The issue's done-when through the running landscape: an event sent to an HTTPS sender goes through
 a JMS queue into a flow that calls the S/4HANA mock; a 503 is retried; a receiver failing for good
 ends in the dead-letter queue with the reason in the MPL and `s4amz replay` brings it back; a
-restart of the emulator loses no queued message."""
+module's parked message is moved between queues by `s4amz replay --queue`; a restart of the
+emulator loses no queued message."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+
+import requests
 
 from e2e_landscape import Landscape, cli
 
@@ -62,7 +65,7 @@ def test_failing_for_good_ends_as_dead_letter_and_replay_brings_it_back(clean: L
     assert clean.post_event("/s4amz/e2e/events", {"salesOrder": "5000004"}).status_code == 200
     clean.wait_idle()
     forwarded = new_mpls(clean, FORWARD, before)
-    assert [m["Status"] for m in forwarded] == ["RETRY"] * 4 + ["FAILED"]      # jms_max_retries: 5 (local.yaml)
+    assert [m["Status"] for m in forwarded] == ["RETRY"] * 4 + ["FAILED"]      # jms_max_retries: 5 (the e2e home)
     final = clean.mpl_error(forwarded[-1]["MessageGuid"])
     assert "statusCode: 500" in final and f"moved to the dead-letter queue of {QUEUE}" in final
     letters = [d for d in clean.control("GET", "/dead-letters", params={"flow": FORWARD}).json()["dead_letters"]
@@ -107,3 +110,46 @@ def test_a_restart_of_the_emulator_loses_no_queued_message(clean: Landscape):
             break
         time.sleep(0.2)
     assert {order_path(o) for o in orders} <= seen
+
+
+PARKING, EVENTS = "S4AMZ_BwP_Delivery_Events_Parked", "S4AMZ_BwP_Delivery_Events"
+INTAKE, DISPATCHER = "S4AMZ_Receive_Delivery_Events", "S4AMZ_Dispatch_Delivery_Events"
+
+
+def _parked(landscape: Landscape, known: set[int]) -> list[dict]:
+    listing = landscape.control("GET", f"/queues/{PARKING}/messages").json()
+    return [m for m in listing["messages"] if m["id"] not in known]
+
+
+def test_replay_moves_a_parked_message_between_queues(clean: Landscape):
+    """`s4amz replay --queue`: a module's parking queue listed with each reason; a message whose
+    producer consumes no queue needs --to; one parked by a queue consumer goes back to its queue."""
+    known = {m["id"] for m in _parked(clean, set())}
+    before = guids(clean, DISPATCHER)
+    refused = requests.post(f"{clean.emulator}/http/s4amz/bwp/delivery-events", data=b"{not json", auth=clean.sender,
+                            headers={"Content-Type": "application/json"}, timeout=60)
+    assert refused.status_code == 400
+    [parked] = _parked(clean, known)
+    assert parked["producer"] == INTAKE and parked["waiting"] is True and "not JSON" in parked["reason"]
+
+    listed = cli(clean.home, "replay", "--queue", PARKING, check=True)
+    assert f"in {PARKING} on local (consumer none)" in listed.stdout
+    assert f"{parked['id']}  queued  producer {INTAKE}" in listed.stdout and "reason: " in listed.stdout
+    assert "nothing moved" in listed.stdout
+    no_target = cli(clean.home, "replay", "--queue", PARKING, str(parked["id"]))
+    assert no_target.returncode == 2 and "name the queue to move it to" in no_target.stdout
+    assert cli(clean.home, "replay", "--to", EVENTS, "--all").returncode == 2     # --to needs --queue
+
+    moved = cli(clean.home, "replay", "--queue", PARKING, "--to", EVENTS, str(parked["id"]), check=True)
+    assert f"moved {parked['id']} from {PARKING} to {EVENTS}" in moved.stdout
+    clean.wait_idle()
+    [dispatched] = new_mpls(clean, DISPATCHER, before)          # the dispatcher cannot read it either: parked again
+    assert dispatched["Status"] == "ESCALATED"
+    assert "(error code ParkedForReview)" in clean.mpl_error(dispatched["MessageGuid"])
+    [again] = _parked(clean, known)
+    assert again["producer"] == DISPATCHER and again["id"] != parked["id"]
+
+    inferred = cli(clean.home, "replay", "--queue", PARKING, str(again["id"]), check=True)
+    assert f"moved {again['id']} from {PARKING} to {EVENTS}" in inferred.stdout   # back to the dispatcher's queue
+    clean.wait_idle()
+    assert [m["Status"] for m in new_mpls(clean, DISPATCHER, before)] == ["ESCALATED", "ESCALATED"]

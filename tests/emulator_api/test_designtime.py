@@ -16,7 +16,7 @@ from harness.tenant.artifact import LocalArtifact
 from harness.tenant.configurations import ParameterChange
 from harness.tenant.errors import NotFound, TenantError
 from harness.tenant.plan import changed_files, normalized_digests
-from harness.tenant.properties import parse_properties
+from generator.render.javaprops import load as parse_properties
 from harness.tenant.valuemappings import DesiredMapping, Schema
 
 from emulator_helpers import bearer

@@ -55,6 +55,15 @@ def test_value_mapping_xml_has_the_export_shape(reference: Path):
     assert value_mapping.render([group]).startswith(b'<vm version="2.0"><group id=')
 
 
+def test_properties_reading_follows_java():
+    text = ("#Thu Jan 08 09:56:48 UTC 2026\nLog\\ Event\\ Title=Log Return Event\nkey\\:x = a\\\n    b\n"
+            "u=\\u00e9\n! bang comment\nempty=\r\nsep\t: value  \nequals==x\nodd=a\\\\\\\nb\nlater=1\nlater=2\n")
+    assert javaprops.load(text) == {"Log Event Title": "Log Return Event", "key:x": "ab", "u": "é", "empty": "",
+                                     "sep": "value  ", "equals": "=x", "odd": "a\\b", "later": "2"}
+    # literal values: no interpolation (flashpipe up to 3.5.0 emptied ${...}, engswee/flashpipe#43)
+    assert javaprops.load("cond=${property.next} \\!\\= ''") == {"cond": "${property.next} != ''"}
+
+
 def test_properties_escaping_like_java():
     assert javaprops.escape("S4 Address", key=True) == r"S4\ Address"
     assert javaprops.escape("http://h:443/x=1#!", key=False) == r"http\://h\:443/x\=1\#\!"

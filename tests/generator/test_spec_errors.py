@@ -219,3 +219,42 @@ def test_duplicate_script_names(tmp_path):
     (root / "groovy" / "scripts" / "other" / "echo.groovy").write_text("")
     with pytest.raises(BuildError, match="'echo.groovy' is used twice"):
         build_all(root)
+
+
+ESCALATING = GOOD + """\
+      - route: Outcome
+        when:
+          - name: Parked
+            if: "${property.a} = 'park'"
+            steps:
+              - escalate: Park it
+                code: ParkedForReview
+        otherwise:
+          name: Rest
+          steps:
+            - escalate: Default code
+"""
+
+
+def test_escalation_codes_from_the_spec_and_the_default(tmp_path):
+    from lxml import etree
+
+    result = build_all(_repo(tmp_path, ESCALATING))
+    [artifact] = result.artifacts
+    iflw = next((artifact.folder / "src/main/resources/scenarioflows/integrationflow").glob("*.iflw"))
+    tree = etree.parse(str(iflw))
+    ns = {"bpmn2": "http://www.omg.org/spec/BPMN/20100524/MODEL", "ifl": "http:///com.sap.ifl.model/Ifl.xsd"}
+    codes = {}
+    for end in tree.iterfind(".//bpmn2:endEvent", ns):
+        definition = end.find("bpmn2:escalationEventDefinition", ns)
+        if definition is not None:
+            props = {p.findtext("key"): p.findtext("value") for p in definition.iterfind(".//ifl:property", ns)}
+            codes[end.get("name")] = props["ErrorCode"]
+    assert codes == {"Park it": "ParkedForReview", "Default code": "ReceiverNotFound"}
+
+
+def test_escalation_code_must_be_a_name(tmp_path):
+    _fails(tmp_path / "space", ESCALATING.replace("code: ParkedForReview", "code: Parked for review"),
+           "flows[0].steps[3].when[0].steps[0].code", "does not match", line=27)
+    _fails(tmp_path / "key", ESCALATING.replace("code: ParkedForReview", "kode: ParkedForReview"),
+           "flows[0].steps[3].when[0].steps[0]", "kode")

@@ -45,8 +45,7 @@ def fulfillment_updates_samples(sample: Callable[..., Any], load: Callable[[str]
                properties={"PackageJson": json.dumps(package), "DefaultRejectionReason": "Z5"}, value_mappings=reasons),
         sample("eventFailureReason", headers={"SAPJMSRetries": 2}, properties={
             "CamelExceptionCaught": "com.sap.gateway.core.ip.component.odata.exception.OsciException: Service "
-                                    "Unavailable : 503 : HTTP/1.1 503 Service Unavailable",
-            "MaxDeliveryAttempts": "5"}),
+                                    "Unavailable : 503 : HTTP/1.1 503 Service Unavailable"}),
         sample("bwpEventReply", properties={"ReplyStatus": "202", "ReplyOutcome": "accepted",
                                             "IdempotencyKey": "idem-0001", "EventType": "PACKAGE_DELIVERED"}),
     ]

@@ -153,3 +153,52 @@ def test_exception_subprocess_steers_retries_with_sapjmsretries(make_runtime, re
     assert [r.status for r in sorted(records, key=lambda r: r.begun)] == [RETRY, RETRY, COMPLETED]
     parked = runtime.broker.messages("PARKED")
     assert len(parked) == 1 and parked[0].body == b"payload"
+
+
+def test_move_messages_replays_dead_letters_and_parked_messages(make_runtime, receiver, sink):
+    """The monitor's *Move*: dead letters back to their queue, a flow's parked messages back to the
+    queue of the flow that parked them (or to a named queue); all or nothing; retry count reset."""
+    runtime = make_runtime(jms_max_retries=2)
+    receiver.fail(500, times=2)
+    runtime.deploy("Consumer", "1", consumer_zip(receiver.url))
+    runtime.start()
+    runtime.broker.enqueue("ORDERS", b'{"n": 1}', {}, {}, producer="Producer")
+    sink.wait_for(lambda rs: any(r.status == FAILED for r in rs))
+    [dead] = runtime.dead_letters("ORDERS")
+    parked = runtime.broker.enqueue("ORDERS_DLQ", b'{"n": 2}', {"S4AMZ_ParkReason": "budget spent"}, {},
+                                    producer="Consumer")
+    foreign = runtime.broker.enqueue("ORDERS_PARKED", b'{"n": 3}', {}, {}, producer="Producer")
+    with_reason = runtime.queue_messages("ORDERS_DLQ")[0]
+    assert with_reason.headers["S4AMZ_ParkReason"] == "budget spent" and with_reason.status == "queued"
+
+    try:
+        runtime.move_messages("ORDERS_DLQ", ids=[parked, 999])
+        raise AssertionError("an unknown id must refuse the whole move")
+    except KeyError as exc:
+        assert "no message 999 waiting in queue ORDERS_DLQ" in str(exc)
+    assert [m.id for m in runtime.queue_messages("ORDERS_DLQ")] == [parked]          # nothing moved
+    try:
+        runtime.move_messages("ORDERS_PARKED")
+        raise AssertionError("a message whose producer consumes no queue needs a target")
+    except ValueError as exc:
+        assert f"message {foreign} of queue ORDERS_PARKED: name the queue to move it to" in str(exc)
+
+    # the receiver is healthy again: every waiting message goes through once moved
+    assert runtime.move_messages("ORDERS") == [{"id": dead.id, "from": "ORDERS", "to": "ORDERS"}]
+    assert runtime.move_messages("ORDERS_DLQ") == [{"id": parked, "from": "ORDERS_DLQ", "to": "ORDERS"}]
+    assert runtime.move_messages("ORDERS_PARKED", to="ORDERS") == [{"id": foreign, "from": "ORDERS_PARKED",
+                                                                    "to": "ORDERS"}]
+    sink.wait_for(lambda rs: sum(r.status == COMPLETED for r in rs) == 3)
+    runtime.wait_idle()
+    assert sorted(json.loads(c.body)["n"] for c in receiver.calls("POST") if c.status == 200) == [1, 2, 3]
+    assert runtime.queues() == {} and runtime.dead_letters() == []
+
+
+def test_move_takes_only_what_waits_for_a_person_from_a_consumed_queue(make_runtime, receiver):
+    runtime = make_runtime()
+    runtime.deploy("Consumer", "1", consumer_zip(receiver.url))          # deployed, consumer not started
+    queued = runtime.broker.enqueue("ORDERS", b"{}", {}, {})
+    assert runtime.move_messages("ORDERS") == []                          # its consumer will deliver it
+    assert runtime.move_messages("ORDERS", to="ELSEWHERE", ids=[queued]) == [
+        {"id": queued, "from": "ORDERS", "to": "ELSEWHERE"}]               # named, it moves
+    assert [m.queue for m in runtime.broker.messages()] == ["ELSEWHERE"]

@@ -8,7 +8,8 @@ import pytest
 
 from harness.emulator.runtime import Exchange, MissingParameter, ProcessingError
 from harness.emulator.runtime.javadate import format_java
-from harness.emulator.runtime.package import parse_properties, resolve_parameters
+from generator.render.javaprops import load as parse_properties
+from harness.emulator.runtime.package import resolve_parameters
 from harness.emulator.runtime.schedule import parse_schedule
 from harness.emulator.runtime.simple import evaluate, interpolate, predicate
 

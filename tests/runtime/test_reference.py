@@ -16,7 +16,7 @@ import pytest
 
 from harness.emulator.runtime import DeployError, Runtime, UnsupportedComponent
 from harness.emulator.runtime.bpmn import load_model
-from harness.emulator.runtime.package import parse_properties
+from generator.render.javaprops import load as parse_properties
 
 pytestmark = pytest.mark.reference
 

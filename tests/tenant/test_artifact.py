@@ -10,7 +10,6 @@ import pytest
 from tenant_builders import iflow_zip, manifest, value_mapping_zip
 from harness.tenant.artifact import LocalArtifact, Manifest, load_dist
 from harness.tenant.errors import ArtifactError
-from harness.tenant.properties import parse_properties
 
 
 def test_manifest_continuation_lines_are_joined():
@@ -94,7 +93,3 @@ def test_load_dist_filters_and_names_unknown_ids(tmp_path):
     with pytest.raises(ArtifactError, match="run `s4amz build` first"):
         load_dist(tmp_path / "missing")
 
-
-def test_properties_parser_handles_java_escapes_and_continuations():
-    text = "#Thu Jan 08 09:56:48 UTC 2026\nLog\\ Event\\ Title=Log Return Event\nkey\\:x = a\\\n    b\nu=\\u00e9\n! bang comment\nempty=\n"
-    assert parse_properties(text) == {"Log Event Title": "Log Return Event", "key:x": "ab", "u": "é", "empty": ""}

@@ -69,7 +69,11 @@ class ErrorEndEvent(Event):
 
 
 class EscalationEndEvent(Event):
-    """Ends the message as ESCALATED (a business outcome, not a technical failure)."""
+    """Ends the message as ESCALATED (a business outcome, not a technical failure).
+
+    ``ErrorCode`` shows in the message processing log; the designer writes ``ReceiverNotFound``
+    (the default here), a spec's ``code`` sets another.
+    """
 
     tag = "endEvent"
     cname = "EscalationEndEvent"

@@ -12,9 +12,8 @@
  * Sets FailureKind, FailureRetryable, FailureStatus, FailureReason (one line, at most 600 characters,
  * with S/4HANA's or Buy with Prime's own error message when the response body has one), and
  * ConflictCount (+1 on CONFLICT).
- * With a JMS delivery (header SAPJMSRetries = earlier failed deliveries) and property
- * MaxDeliveryAttempts also FailureAction: RETRY (a delivery is left), PARK (BUSINESS) or DEAD (the
- * budget is spent: the event goes to the dead-letter queue).
+ * What happens next is the flow's decision (park, retry, or the dead-letter queue once the retry
+ * budget in header SAPJMSRetries is spent), not this script's.
  *
  * fail: ends the message with a failure of a known kind: property FailMessage (the reason) and
  * FailRetryable ("true": IllegalStateException, retried later; otherwise IllegalArgumentException,
@@ -53,14 +52,6 @@ def Message processData(Message message) {
     if (kind == 'CONFLICT') {
         def count = (message.getProperty('ConflictCount') ?: '0').toString()
         message.setProperty('ConflictCount', String.valueOf((count.isInteger() ? count.toInteger() : 0) + 1))
-    }
-    def retries = message.getHeader('SAPJMSRetries', String)
-    def budget = message.getProperty('MaxDeliveryAttempts')?.toString()
-    if (retries != null && retries.trim().isInteger() && budget?.trim()?.isInteger()) {
-        def attempt = retries.trim().toInteger() + 1
-        def action = kind == 'BUSINESS' ? 'PARK' : (attempt >= budget.trim().toInteger() ? 'DEAD' : 'RETRY')
-        message.setProperty('FailureAction', action)
-        message.setProperty('FailureAttempt', String.valueOf(attempt))
     }
     return message
 }

@@ -8,6 +8,8 @@ GET    ``/s4amz/v1/flows``                             deployed flows: senders (
 POST   ``/s4amz/v1/timers/<artifact id>/fire``         run a timer-started flow now; ``{"mpl_id", "status"}``
 POST   ``/s4amz/v1/process-direct?address=/x``         call a ProcessDirect consumer with the request body
 GET    ``/s4amz/v1/queues``                            JMS queues: queued, in flight, dead, consuming flow
+GET    ``/s4amz/v1/queues/<name>/messages``            the messages of one queue with status and reason
+POST   ``/s4amz/v1/queues/<name>/move``                move messages to another queue (the monitor's *Move*)
 GET    ``/s4amz/v1/dead-letters[?queue=Q&flow=ID]``    dead letters with their reason
 POST   ``/s4amz/v1/dead-letters/<id>/requeue``         move one dead letter back to its queue
 GET    ``/s4amz/v1/activity``                          is anything executing or waiting for delivery?
@@ -50,6 +52,8 @@ class ControlApi:
             ("POST", re.compile(r"/timers/(?P<artifact>[^/]+)/fire"), WRITE, self.fire_timer),
             ("POST", re.compile(r"/process-direct"), WRITE, self.process_direct),
             ("GET", re.compile(r"/queues"), READ, self.queues),
+            ("GET", re.compile(r"/queues/(?P<queue>[^/]+)/messages"), READ, self.queue_messages),
+            ("POST", re.compile(r"/queues/(?P<queue>[^/]+)/move"), WRITE, self.move),
             ("GET", re.compile(r"/dead-letters"), READ, self.dead_letters),
             ("POST", re.compile(r"/dead-letters/(?P<message>\d+)/requeue"), WRITE, self.requeue),
             ("GET", re.compile(r"/activity"), READ, self.activity),
@@ -126,6 +130,39 @@ class ControlApi:
                  "consumer": consumers.get(n)} for n in names]
         return _json({"queues": rows})
 
+    def queue_messages(self, request: Request, queue: str) -> Response:
+        consumers = self.runtime.consumers()
+        consumer = consumers.get(queue)
+        mask = self.runtime.masker
+        rows = [{"id": m.id, "status": m.status, "waiting": self.runtime.waits_for_a_person(m, consumers),
+                 "retries": m.retries, "reason": mask(_reason(m) or "") or None,
+                 "producer": m.producer or None, "enqueued_at": m.enqueued_at, "dead_at": m.dead_at,
+                 "size": len(m.body), "correlation_id": (m.headers or {}).get("SAP_MplCorrelationId"),
+                 "headers": mask.headers(m.headers or {})}
+                for m in self.runtime.queue_messages(queue)]
+        return _json({"queue": queue, "consumer": consumer, "messages": rows})
+
+    def move(self, request: Request, queue: str) -> Response:
+        try:
+            payload = json.loads(request.get_data(as_text=True) or "{}")
+            if not isinstance(payload, dict):
+                raise ValueError
+            to = payload.get("to")
+            ids = payload.get("ids")
+            if (to is not None and not isinstance(to, str)) or (
+                    ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids))):
+                raise ValueError
+        except (ValueError, TypeError):
+            raise ODataError(400, 'expected a JSON body like {"to": "QUEUE", "ids": [1, 2]} '
+                                  '(both optional: every waiting message, back where it came from)') from None
+        try:
+            moved = self.runtime.move_messages(queue, to, ids)
+        except KeyError as exc:
+            raise ODataError(404, str(exc.args[0]) if exc.args else str(exc)) from None
+        except ValueError as exc:
+            raise ODataError(400, str(exc)) from None
+        return _json({"moved": moved})
+
     def dead_letters(self, request: Request) -> Response:
         consumers = self.runtime.consumers()
         queue = request.args.get("queue") or None
@@ -161,6 +198,16 @@ class ControlApi:
             return _json(self.runtime.wait_idle(timeout))
         except TimeoutError as exc:
             return _json({**self.runtime.activity(), "error": str(exc)}, status=504)
+
+
+def _reason(message: Any) -> str | None:
+    """Why a message waits: the last delivery's error, else a header naming a reason (S4AMZ_ParkReason)."""
+    if message.last_error:
+        return str(message.last_error)
+    for name, value in (message.headers or {}).items():
+        if name.lower().endswith("reason") and value:
+            return str(value)
+    return None
 
 
 def _mpl_status(runtime: Any, mpl_id: str) -> str | None:

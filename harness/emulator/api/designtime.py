@@ -12,6 +12,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from generator.render import javaprops
 from harness.emulator import validation
 from harness.emulator.api import odata
 from harness.emulator.api.context import Ctx
@@ -19,7 +20,6 @@ from harness.emulator.api.odata import ODataError
 from harness.emulator.store import StoredArtifact
 from harness.tenant.artifact import PARAMETERS, LocalArtifact
 from harness.tenant.odata import key as odata_key
-from harness.tenant.properties import escape_key
 
 KINDS = ("Integration", "ValueMapping", "MessageMapping", "ScriptCollection")
 _TYPE_NAMES = {"Integration": "IntegrationDesigntimeArtifact", "ValueMapping": "ValueMappingDesigntimeArtifact",
@@ -158,30 +158,12 @@ def with_configured_values(content: bytes, configuration: list[tuple[str, str, s
         for info in source.infolist():
             data = source.read(info)
             if info.filename == PARAMETERS:
-                lines = [f"#{now.strftime('%a %b %d %H:%M:%S UTC %Y')}"]
-                lines += [f"{escape_key(k)}={_escape_value(v)}" for k, v, _ in configuration]
-                data = ("\n".join(lines) + "\n").encode("utf-8")
+                data = javaprops.store([(k, v) for k, v, _ in configuration], int(now.timestamp() * 1000))
             elif info.filename == "META-INF/MANIFEST.MF":
                 stamp = f"Origin-ModifiedDate: {int(now.timestamp() * 1000)}".encode()
                 data = _ORIGIN_DATE.sub(lambda m: stamp + (b"\r" if m.group(0).endswith(b"\r") else b""), data)
             target.writestr(info, data)
     return out.getvalue()
-
-
-def _escape_value(value: str) -> str:
-    out = []
-    for i, ch in enumerate(value):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == " " and i == 0:
-            out.append("\\ ")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 ROUTES = []

@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from generator.render import javaprops
+
 from .errors import InvalidPackage, MissingParameter
 
 IFLW_DIR = "src/main/resources/scenarioflows/integrationflow/"
@@ -59,7 +61,7 @@ def read_package(data: bytes) -> Package:
         manifest = parse_manifest(archive.read("META-INF/MANIFEST.MF").decode("utf-8", "replace"))
     params = {}
     if RESOURCES + "parameters.prop" in names:
-        params = parse_properties(archive.read(RESOURCES + "parameters.prop").decode("latin-1"))
+        params = javaprops.load(archive.read(RESOURCES + "parameters.prop").decode("latin-1"))
     resources = {n[len(RESOURCES):]: archive.read(n) for n in names
                  if n.startswith(RESOURCES) and not n.startswith(IFLW_DIR)}
     return Package(iflw_name=iflws[0].rsplit("/", 1)[-1], iflw=archive.read(iflws[0]),
@@ -80,73 +82,6 @@ def parse_manifest(text: str) -> dict[str, str]:
         elif not line.strip() and headers:
             break
     return headers
-
-
-_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
-
-
-def parse_properties(text: str) -> dict[str, str]:
-    """A ``java.util.Properties`` file: comments, ``\\``-continuations, escapes, ``\\uXXXX``."""
-    result: dict[str, str] = {}
-    logical: list[str] = []
-    pending = ""
-    for raw in text.splitlines():
-        line = raw.lstrip() if not pending else raw.lstrip()
-        if not pending and (not line or line[0] in "#!"):
-            continue
-        backslashes = len(line) - len(line.rstrip("\\"))
-        if backslashes % 2 == 1:
-            pending += line[:-1]
-            continue
-        logical.append(pending + line)
-        pending = ""
-    if pending:
-        logical.append(pending)
-    for line in logical:
-        key, value = _split_property(line)
-        result[_unescape(key)] = _unescape(value)
-    return result
-
-
-def _split_property(line: str) -> tuple[str, str]:
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch in "=: \t\f":
-            key = line[:i]
-            rest = line[i:].lstrip(" \t\f")
-            if rest[:1] in ("=", ":") and ch in " \t\f":
-                rest = rest[1:].lstrip(" \t\f")
-            elif ch in "=:":
-                rest = line[i + 1:].lstrip(" \t\f")
-            return key, rest
-        i += 1
-    return line, ""
-
-
-def _unescape(text: str) -> str:
-    out = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt == "u" and i + 5 < len(text) + 0:
-                try:
-                    out.append(chr(int(text[i + 2:i + 6], 16)))
-                    i += 6
-                    continue
-                except ValueError:
-                    pass
-            out.append(_ESCAPES.get(nxt, nxt))
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def parameter_names(text: str | None) -> list[str]:

@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 
 PD_MISSING = "org.apache.camel.component.directvm.DirectVmConsumerNotAvailableException"
 MAX_DEPTH = 20
+#: Failed deliveries after which the emulator keeps a JMS message as a dead letter: a model of
+#: message expiry (a tenant retries until the message expires). Larger than any module's own retry
+#: budget (``Max Retries``, 9 in the packages), which moves a message to the module's dead-letter
+#: queue first.
+DEFAULT_JMS_MAX_RETRIES = 20
 
 
 @dataclass
@@ -69,13 +74,14 @@ class Runtime:
 
     ``time_scale`` multiplies every wait the tenant would do (JMS redelivery intervals, adapter
     retry intervals): ``0.001`` turns a one-minute JMS retry into 60 ms. ``jms_max_retries`` is the
-    number of failed deliveries after which a JMS message moves to the dead-letter list (the
-    tenant retries until the message expires). ``script_host`` maps a Groovy runtime ("2.4",
+    number of failed deliveries after which a JMS message moves to the dead-letter list, a model of
+    the tenant's message expiry (the tenant retries until the message expires; flows that need a
+    budget enforce their own). ``script_host`` maps a Groovy runtime ("2.4",
     "4.0") to a host; the process-wide shared hosts by default.
     """
 
     def __init__(self, state_dir: Path | str, mpl_sink: MplSink | None = None, *, time_scale: float = 1.0,
-                 jms_max_retries: int = 10, script_host: Callable[[str], Any] | None = None,
+                 jms_max_retries: int = DEFAULT_JMS_MAX_RETRIES, script_host: Callable[[str], Any] | None = None,
                  http_session: requests.Session | None = None) -> None:
         self.state_dir = Path(state_dir)
         folder = self.state_dir / "runtime"
@@ -501,6 +507,59 @@ class Runtime:
     def requeue_dead_letter(self, message_id: int) -> bool:
         """Move a dead letter back to its queue (retry count reset); False when there is none with that id."""
         return self.broker.requeue_dead(message_id)
+
+    def queue_messages(self, queue: str):
+        """Every message of a queue, oldest first (queued, in flight, dead)."""
+        return self.broker.messages(queue)
+
+    def waits_for_a_person(self, message: Any, consumers: Mapping[str, str] | None = None) -> bool:
+        """A dead letter, or a message queued where nobody consumes it (a flow's dead-letter or
+        parking queue): what a replay takes when no message is named."""
+        consumers = self.consumers() if consumers is None else consumers
+        return message.status == "dead" or (message.status == "queued" and message.queue not in consumers)
+
+    def move_messages(self, queue: str, to: str | None = None, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """Move messages of ``queue`` to ``to`` (the tenant's *Move* in its queue monitor); all or nothing.
+
+        ``ids`` picks messages of that queue; without ids every message that waits for a person is
+        taken: the dead letters, and when nobody consumes the queue (a dead-letter or parking queue
+        of a flow) its queued messages too. Without ``to`` a dead letter goes back to its own
+        queue and any other message to the queue its producer consumes (the flow that parked it).
+        A moved message keeps body, headers and properties; its retry count starts again.
+        Raises ``KeyError`` naming ids that are not (movable) messages of the queue and
+        ``ValueError`` when a target cannot be told. Returns ``[{"id", "from", "to"}]``.
+        """
+        consumers = self.consumers()
+        messages = {m.id: m for m in self.broker.messages(queue)}
+        if ids is not None:
+            wanted = [int(i) for i in ids]
+            unknown = [i for i in wanted if i not in messages or messages[i].status == "inflight"]
+            if unknown:
+                raise KeyError(f"no message {', '.join(map(str, unknown))} waiting in queue {queue} "
+                               f"(unknown, or being delivered right now)")
+            chosen = [messages[i] for i in dict.fromkeys(wanted)]
+        else:
+            chosen = [m for m in messages.values() if self.waits_for_a_person(m, consumers)]
+        if to is not None and not str(to).strip():
+            raise ValueError("the target queue name is empty")
+        plan: list[tuple[int, str]] = []
+        for message in chosen:
+            target = to
+            if target is None and message.status == "dead":
+                target = message.queue
+            if target is None:
+                own = sorted(q for q, consumer in consumers.items() if consumer == message.producer and message.producer)
+                if len(own) != 1:
+                    raise ValueError(
+                        f"message {message.id} of queue {queue}: name the queue to move it to; its producer "
+                        f"{message.producer or '(unknown)'} consumes " + (", ".join(own) if own else "no queue"))
+                target = own[0]
+            plan.append((message.id, target))
+        moved = []
+        for message_id, target in plan:
+            if self.broker.move(message_id, target):
+                moved.append({"id": message_id, "from": queue, "to": target})
+        return moved
 
     def activity(self) -> dict[str, Any]:
         """What keeps the runtime busy: messages executing and messages its consumers still have to deliver.

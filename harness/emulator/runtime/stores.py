@@ -3,6 +3,7 @@
 * :class:`MessageBroker`: JMS queues. A message is ``queued`` until a consumer leases it
   (``inflight``); success deletes it, failure puts it back with ``retries + 1`` and the next
   delivery time, and exhausting the retries moves it to the dead-letter list with its reason.
+  A queued or dead message can be moved to any queue (the tenant's *Move*, or a replay).
   At start-up every ``inflight`` message returns to ``queued``: a crash or restart loses nothing.
 * :class:`DataStore`: Data Store entries and Write Variables, local (per iFlow) or global.
 """
@@ -214,6 +215,17 @@ class MessageBroker:
             cur = self._db.conn.execute(
                 "UPDATE jms_messages SET status='queued', retries=0, available_at=?, dead_at=NULL"
                 " WHERE id=? AND status='dead'", (time.time(), message_id))
+        self.wake()
+        return cur.rowcount == 1
+
+    def move(self, message_id: int, queue: str) -> bool:
+        """Put a queued or dead message on ``queue`` (the same or another), deliverable now, with its
+        retry count reset; its body, headers and properties stay. False when there is no such
+        message or it is being delivered right now."""
+        with self._db.lock:
+            cur = self._db.conn.execute(
+                "UPDATE jms_messages SET queue=?, status='queued', retries=0, available_at=?, dead_at=NULL,"
+                " last_error=NULL WHERE id=? AND status IN ('queued', 'dead')", (queue, time.time(), message_id))
         self.wake()
         return cur.rowcount == 1
 

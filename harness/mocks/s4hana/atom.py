@@ -36,14 +36,7 @@ def _properties(parent: etree._Element, props: dict[str, Property], values: dict
     for name, prop in props.items():
         if only is not None and name not in only:
             continue
-        element = etree.SubElement(parent, f"{{{D}}}{name}")
-        value = values.get(name)
-        if prop.edm != "Edm.String":
-            element.set(f"{{{M}}}type", prop.edm)
-        if value is None:
-            element.set(f"{{{M}}}null", "true")
-        else:
-            element.text = edm.to_text(prop, value)
+        _properties_into(etree.SubElement(parent, f"{{{D}}}{name}"), prop, values.get(name))
 
 
 def entry_element(ctx: WireContext, entity_set: EntitySet, row: Row, shape: Shape, root: bool = False) -> etree._Element:

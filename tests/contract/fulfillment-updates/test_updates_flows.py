@@ -103,12 +103,16 @@ def test_after_the_budget_the_event_goes_to_the_dead_letter_queue(world: Landsca
     assert world.mpls("S4AMZ_Dispatch_Delivery_Events") == ["RETRY", "RETRY", "RETRY", "ESCALATED"]
     [dead] = world.queue(DLQ, "queued")
     reason = dead.headers["S4AMZ_ParkReason"]
-    assert reason.startswith("delivery 4 of 4 failed: AhcOperationFailedException") and "statusCode: 503" in reason
+    assert reason.startswith("retry 3 of 3 failed: AhcOperationFailedException") and "statusCode: 503" in reason
     assert json.loads(dead.body)["eventDescriptor"] == "PACKAGE_DELIVERY_IN_TRANSIT"
-    assert world.records("S4AMZ_Dispatch_Delivery_Events")[-1].properties["CustomStatus"] == "DEAD_LETTER"
+    escalated = world.records("S4AMZ_Dispatch_Delivery_Events")[-1]
+    assert escalated.properties["CustomStatus"] == "MaxRetriesExceeded"
+    assert "(error code MaxRetriesExceeded)" in escalated.error_text and "statusCode: 503" in escalated.error_text
+    assert world.runtime.dead_letters() == []              # the flow's budget, not the emulator's expiry model
     world.clear_faults()
     assert world.deliveries("5000006") == []
-    world.move(DLQ, EVENT_QUEUE)                                          # replay once S/4HANA is back
+    # replay once S/4HANA is back: the emulator's Move, back to the queue of the flow that dead-lettered it
+    assert world.move(DLQ) == [{"id": dead.id, "from": DLQ, "to": EVENT_QUEUE}]
     world.settle()
     assert world.mpls("S4AMZ_Dispatch_Delivery_Events")[-1] == "COMPLETED"
     assert world.deliveries("5000006")[0]["OverallGoodsMovementStatus"] == "C"

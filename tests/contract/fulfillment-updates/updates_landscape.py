@@ -110,7 +110,7 @@ class Landscape:
             oauth2_credentials={"BuyWithPrime_API": {"token_url": self.bwp + "/token", "client_id": BWP_CLIENT[0],
                                                      "client_secret": BWP_CLIENT[1]}})
         common = {"S4HANA Address": self.s4, "S4HANA Proxy Type": "default", "Amazon BwP Address": self.bwp + "/graphql",
-                  "Amazon BwP Target ID": self.bwp_service.seed.business_product_id, "Max Delivery Attempts": "4"}
+                  "Amazon BwP Target ID": self.bwp_service.seed.business_product_id, "Max Retries": "3"}
         mappings = module_value_mappings()
         for flow in self.flows:
             wanted = {**common, **self.parameters.get(flow, {})}
@@ -179,14 +179,9 @@ class Landscape:
         for url in (self.s4, self.bwp):
             assert requests.delete(url + "/__mock__/faults", timeout=10).status_code in (200, 204)
 
-    def move(self, source: str, target: str) -> int:
-        """Move every message of a queue to another (what the tenant's queue monitor does on "Move")."""
-        broker = self.runtime.broker
-        moved = broker.messages(source, "queued")
-        for message in moved:
-            broker.enqueue(target, message.body, message.headers, message.properties, producer=message.producer)
-        broker.purge(source)
-        return len(moved)
+    def move(self, source: str, target: str | None = None) -> list[dict]:
+        """Move every waiting message of a queue (what the tenant's queue monitor does on "Move")."""
+        return self.runtime.move_messages(source, target)
 
     def settle(self, timeout: float = 30.0) -> None:
         """Until Buy with Prime delivered its events and the runtime is idle (queues drained)."""

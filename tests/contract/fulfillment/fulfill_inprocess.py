@@ -48,7 +48,7 @@ class FulfillmentWorld:
         self.mocks = mock_landscape.start(env, only=["bwp", "s4hana", "s4hana_soap"])
         self.urls = self.mocks.urls
         self.sink = InMemoryMplSink()
-        self.runtime = Runtime(state, self.sink, time_scale=0.001, jms_max_retries=3)
+        self.runtime = Runtime(state, self.sink, time_scale=0.001)     # expiry model: far beyond Max Retries
         mappings = [e for a in artifacts if a.bundle_type == "ValueMapping" for e in value_mapping_pairs(a.id, a.content)]
         security = SecurityMaterial(
             user_credentials={"S4HANA_Technical_User": {"user": "S4AMZ_CPI", "password": local_secret("s4hana_password")}},
@@ -56,7 +56,7 @@ class FulfillmentWorld:
                                                      "client_id": "s4amz-local-bwp",
                                                      "client_secret": local_secret("bwp_client_secret")}})
         self.configuration = {"S4HANA Address": self.urls["s4hana"], "Amazon BwP Address": self.urls["bwp"] + "/graphql",
-                              "Amazon BwP Target ID": TARGET_ID}
+                              "Amazon BwP Target ID": TARGET_ID, "Max Retries": "3"}
         self.mappings, self.security = mappings, security
         try:
             for artifact in artifacts:

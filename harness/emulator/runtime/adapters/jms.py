@@ -4,9 +4,10 @@ The consumer leases one message at a time, runs the flow with the ``SAPJMSRetrie
 number of earlier failed deliveries), deletes the message on success and, on failure, redelivers
 it after ``RetryInterval`` minutes (doubled per retry with ``ExponentialBackoff``, capped at
 ``MaxRetryInterval``), all multiplied by the runtime's time scale. The tenant retries until the
-message expires; the emulator moves a message to the dead-letter list after
-``Runtime.jms_max_retries`` failed deliveries, with the last error as the reason. Failed attempts
-that will be retried end their MPL in status RETRY.
+message expires; as a model of that expiry the emulator moves a message to the dead-letter list
+after ``Runtime.jms_max_retries`` failed deliveries, with the last error as the reason. A flow that
+needs a retry budget enforces its own (``SAPJMSRetries`` against a parameter, then a JMS receiver
+to its dead-letter queue). Failed attempts that will be retried end their MPL in status RETRY.
 """
 
 from __future__ import annotations
