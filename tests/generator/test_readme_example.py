@@ -30,4 +30,4 @@ def test_readme_spec_excerpt_builds(tmp_path: Path, root: Path) -> None:
     text = iflw.read_text(encoding="utf-8")
     assert "bwpUpdateOrderRequest.groovy" in text
     assert (built / "src/main/resources/script/bwpUpdateOrderRequest.groovy").is_file()
-    assert [a.spec_file.name for a in result.artifacts if a.id == "README_Example"] == ["readme-example.yaml"]
+    assert [Path(a.spec_file).name for a in result.artifacts if a.id == "README_Example"] == ["readme-example.yaml"]
