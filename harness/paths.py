@@ -29,9 +29,11 @@ def reference_dir() -> Path | None:
     Only tests use it: the product never reads the shared reference at run time.
     """
     override = os.environ.get("S4AMZ_REFERENCE")
-    candidates = [Path(override)] if override else []
-    candidates.append(repo_root().parent / "shared" / "reference")
-    candidates.append(Path("/work/shared/reference"))  # where CI machines keep it
+    if override is not None:  # set: only that folder counts (a missing one simulates a user's machine)
+        candidates = [Path(override)]
+    else:
+        candidates = [repo_root().parent / "shared" / "reference",
+                      Path("/work/shared/reference")]  # where CI machines keep it
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
