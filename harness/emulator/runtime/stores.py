@@ -210,13 +210,11 @@ class MessageBroker:
         return result
 
     def requeue_dead(self, message_id: int) -> bool:
-        """Move a dead letter back to its queue with its retry count reset."""
+        """Move a dead letter back to its own queue with its retry count reset."""
         with self._db.lock:
-            cur = self._db.conn.execute(
-                "UPDATE jms_messages SET status='queued', retries=0, available_at=?, dead_at=NULL"
-                " WHERE id=? AND status='dead'", (time.time(), message_id))
-        self.wake()
-        return cur.rowcount == 1
+            row = self._db.conn.execute(
+                "SELECT queue FROM jms_messages WHERE id=? AND status='dead'", (message_id,)).fetchone()
+        return row is not None and self.move(message_id, row[0])
 
     def move(self, message_id: int, queue: str) -> bool:
         """Put a queued or dead message on ``queue`` (the same or another), deliverable now, with its
